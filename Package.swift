@@ -1,0 +1,43 @@
+// swift-tools-version:6.1
+// EventSelect: Winsock's WSAEventSelect / WSAAsyncSelect and shared sockets, on Linux.
+import PackageDescription
+
+let package = Package(
+    name: "EventSelect",
+    products: [
+        .library(name: "EventSelect", targets: ["EventSelect"]),
+        .executable(name: "eventselect-demo", targets: ["EventSelectDemo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1")
+    ],
+    targets: [
+        // Thin C shim over epoll, io_uring (liburing), eventfd and socket identity. No policy here.
+        .target(
+            name: "CEventSelect",
+            cSettings: [.define("_GNU_SOURCE")],
+            linkerSettings: [.linkedLibrary("uring")]
+        ),
+        .target(
+            name: "EventSelect",
+            dependencies: [
+                "CEventSelect",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .executableTarget(
+            name: "EventSelectDemo",
+            dependencies: [
+                "EventSelect",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .testTarget(
+            name: "EventSelectTests",
+            dependencies: [
+                "EventSelect",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+    ]
+)

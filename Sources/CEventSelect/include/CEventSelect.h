@@ -1,0 +1,129 @@
+// CEventSelect: the thin C shim under EventSelect.
+//
+// Only what Swift cannot import directly lives here: structs the kernel packs, macros, liburing's
+// `static inline` helpers and raw syscalls without a glibc wrapper. Every function returns what the
+// kernel returned (-1 with errno set, or liburing's -errno); the policy lives in Swift.
+#ifndef CEVENTSELECT_H
+#define CEVENTSELECT_H
+
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// ---- readiness, shared by both backends -------------------------------------------------------
+
+/// One readiness report: the token given when the socket was armed and its poll(2)-style bits.
+/// Exists because `struct epoll_event` is packed on x86_64 and Swift cannot take its fields' addresses.
+typedef struct CEventSelect_readiness {
+    uint64_t token;
+    uint32_t events;
+    uint32_t reserved;
+} CEventSelect_readiness;
+
+/// Poll bits, as constants: glibc defines some of them through macros Swift does not import.
+enum {
+    CEventSelect_POLLIN = 0x001,
+    CEventSelect_POLLPRI = 0x002,
+    CEventSelect_POLLOUT = 0x004,
+    CEventSelect_POLLERR = 0x008,
+    CEventSelect_POLLHUP = 0x010,
+    CEventSelect_POLLRDHUP = 0x2000,
+};
+
+// ---- epoll ------------------------------------------------------------------------------------
+
+/// epoll_create1(EPOLL_CLOEXEC).
+int CEventSelect_epoll_create(void);
+/// EPOLL_CTL_ADD of `fd` with EPOLLIN|EPOLLPRI|EPOLLOUT|EPOLLRDHUP|EPOLLET and `token` in data.u64:
+/// the interest set never changes, so the hot path never calls epoll_ctl (the packed struct is built here).
+int CEventSelect_epoll_add(int epfd, int fd, uint64_t token);
+/// EPOLL_CTL_ADD of a plain level-triggered EPOLLIN watch (wake-up eventfds).
+int CEventSelect_epoll_add_level(int epfd, int fd, uint64_t token);
+/// EPOLL_CTL_DEL.
+int CEventSelect_epoll_del(int epfd, int fd);
+/// epoll_wait, unpacking into `out`. Returns the count, or -1 with errno.
+int CEventSelect_epoll_wait(int epfd, CEventSelect_readiness *out, int max, int timeout_ms);
+
+// ---- io_uring (liburing) ----------------------------------------------------------------------
+
+/// An opaque io_uring instance (struct io_uring is large and version-dependent).
+typedef struct CEventSelect_uring CEventSelect_uring;
+/// io_uring_queue_init; returns NULL and sets errno when the kernel refuses (ENOSYS, EPERM, ...).
+CEventSelect_uring *CEventSelect_uring_create(unsigned entries);
+void CEventSelect_uring_destroy(CEventSelect_uring *ring);
+/// The ring's fd: pollable, readable while completions are waiting.
+int CEventSelect_uring_fd(CEventSelect_uring *ring);
+/// Queues a multishot POLL_ADD (POLLIN|POLLPRI|POLLOUT|POLLRDHUP) for `fd` with `token`; 0 or -errno.
+int CEventSelect_uring_poll_add(CEventSelect_uring *ring, int fd, uint64_t token);
+/// Queues a POLL_REMOVE of the poll with `token`; its own completion carries `remove_token`.
+int CEventSelect_uring_poll_remove(CEventSelect_uring *ring, uint64_t token, uint64_t remove_token);
+/// io_uring_submit; returns the count submitted or -errno.
+int CEventSelect_uring_submit(CEventSelect_uring *ring);
+/// Submits what is queued and waits up to `timeout_ns` (<0: forever, 0: do not wait) for one
+/// completion, then reaps up to `max`: token, res (>=0 poll bits or -errno) and whether more follow
+/// (IORING_CQE_F_MORE) packed into `out`. Returns the count reaped or -errno (-ETIME on timeout).
+int CEventSelect_uring_wait(CEventSelect_uring *ring, CEventSelect_readiness *out, int max, int64_t timeout_ns);
+
+/// Set in `CEventSelect_readiness.reserved` when the multishot poll stays armed (IORING_CQE_F_MORE).
+enum { CEventSelect_URING_MORE = 1 };
+
+// ---- waiting ----------------------------------------------------------------------------------
+
+struct pollfd;
+/// ppoll(2) with a nanosecond timeout (<0: forever): Glibc's module map hides ppoll (_GNU_SOURCE).
+int CEventSelect_ppoll(struct pollfd *fds, unsigned long count, int64_t timeout_ns);
+
+// ---- eventfd ----------------------------------------------------------------------------------
+
+/// eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK): sys/eventfd.h is not in Glibc's module map.
+int CEventSelect_eventfd(void);
+/// Adds 1 to the counter (makes the fd readable).
+int CEventSelect_eventfd_signal(int fd);
+/// Reads the counter back to zero (makes the fd unreadable); EAGAIN when it was zero.
+int CEventSelect_eventfd_drain(int fd);
+
+// ---- socket identity and state -----------------------------------------------------------------
+
+/// fstat(fd): the inode and device of a socket. Fails with EBADF for a closed fd and ENOTSOCK when
+/// `fd` is open but not a socket (S_ISSOCK is a macro).
+int CEventSelect_socket_identity(int fd, uint64_t *inode, uint64_t *device);
+/// The TCP state (TCP_ESTABLISHED, TCP_SYN_SENT, ... from tcp_info.tcpi_state), or -1 with errno.
+int CEventSelect_tcp_state(int fd);
+
+/// TCP states from include/net/tcp_states.h (not exported by glibc headers as an enum Swift sees).
+enum {
+    CEventSelect_TCP_ESTABLISHED = 1,
+    CEventSelect_TCP_SYN_SENT = 2,
+    CEventSelect_TCP_SYN_RECV = 3,
+    CEventSelect_TCP_FIN_WAIT1 = 4,
+    CEventSelect_TCP_FIN_WAIT2 = 5,
+    CEventSelect_TCP_TIME_WAIT = 6,
+    CEventSelect_TCP_CLOSE = 7,
+    CEventSelect_TCP_CLOSE_WAIT = 8,
+    CEventSelect_TCP_LAST_ACK = 9,
+    CEventSelect_TCP_LISTEN = 10,
+    CEventSelect_TCP_CLOSING = 11,
+};
+
+/// accept4(fd, NULL, NULL, SOCK_NONBLOCK when `nonblocking`): accept4 is hidden behind _GNU_SOURCE in Glibc's module map.
+int CEventSelect_accept(int fd, int nonblocking);
+
+// ---- passing descriptors ----------------------------------------------------------------------
+
+/// pidfd_open(2): no glibc wrapper on Debian 12.
+int CEventSelect_pidfd_open(pid_t pid);
+/// pidfd_getfd(2): no glibc wrapper on Debian 12. The new fd is O_CLOEXEC.
+int CEventSelect_pidfd_getfd(int pidfd, int targetfd);
+/// sendmsg with one descriptor in SCM_RIGHTS and `len` bytes of payload (CMSG_* are macros).
+ssize_t CEventSelect_send_fd(int socket, int fd, const void *payload, size_t len);
+/// recvmsg of one SCM_RIGHTS descriptor (stored in *fd, -1 if none) and up to `len` bytes.
+ssize_t CEventSelect_recv_fd(int socket, int *fd, void *payload, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

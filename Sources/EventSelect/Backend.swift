@@ -1,0 +1,47 @@
+import CEventSelect
+import SystemPackage
+
+/// What a notifier needs from the kernel: arm a socket once, disarm it, and wait for readiness.
+///
+/// The generic `Notifier` does all the bookkeeping (registry, record, re-enabling, delivery); a
+/// backend only arms, disarms and waits. Readiness is reported as poll(2) bits (`POLLIN`, `POLLOUT`,
+/// `POLLPRI`, `POLLERR`, `POLLHUP`, `POLLRDHUP`) with the token given to ``arm(_:token:)``. An armed
+/// socket reports every wake-up of the socket (edge style, never level): the interest set never
+/// changes, so selecting, cancelling and re-enabling never touch the kernel's interest list.
+protocol Backend: AnyObject, Sendable {
+    /// `.epoll` or `.ioUring`.
+    var kind: NotifierBackend { get }
+    /// A descriptor readable while readiness is waiting to be reaped.
+    var readinessFD: CInt { get }
+    /// Arms `fd`. Arming a socket that is already armed through the same descriptor is not an error.
+    func arm(_ fd: CInt, token: UInt64) throws(Errno)
+    /// Disarms what `arm` set up through `fd` with `token`.
+    func disarm(_ fd: CInt, token: UInt64) throws(Errno)
+    /// Reaps readiness, calling `handle(token, pollBits)` for each; waits up to `nanoseconds`
+    /// (0: do not wait, nil: forever) for the first. Returns the number handled.
+    func reap(nanoseconds: Int64?, _ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int
+    /// Makes a blocked `reap` return (used to stop the delivery thread).
+    func interrupt()
+}
+
+/// Tokens: the registration's slot in the low 32 bits, its generation in the high 32 (STYLE 5), so a
+/// readiness report for a slot that has since been reused is recognised as stale and dropped.
+struct Token: Equatable {
+    var slot: UInt32
+    var generation: UInt32
+
+    init(slot: UInt32, generation: UInt32) {
+        self.slot = slot
+        self.generation = generation
+    }
+
+    init(_ raw: UInt64) {
+        slot = UInt32(truncatingIfNeeded: raw)
+        generation = UInt32(truncatingIfNeeded: raw >> 32)
+    }
+
+    var raw: UInt64 { UInt64(generation) << 32 | UInt64(slot) }
+
+    /// The token of the backend's own wake-up descriptor, never a registration's.
+    static let interrupt = Token(slot: .max, generation: .max)
+}

@@ -1,0 +1,91 @@
+import CEventSelect
+import Glibc
+import SystemPackage
+
+/// The epoll backend: one epoll instance per notifier, sockets added once, edge-triggered with a
+/// fixed interest set (`EPOLLIN|EPOLLPRI|EPOLLOUT|EPOLLRDHUP|EPOLLET`).
+///
+/// Edge-triggered with a fixed interest set means no `epoll_ctl` after arming: Winsock's
+/// "reported / re-enabled" state lives in the registration, and level re-checks after a re-enabling
+/// call are done with poll(2) by the notifier (SPEC rule 10).
+///
+/// The kernel keys an epoll entry by (open file, fd number) and drops it only when the open file is
+/// released, i.e. when the socket's last descriptor closes in any process. EventSelect relies on that
+/// for SPEC rule 17 (a registration outlives the descriptor it was made through) and guards against
+/// the other side of it: an entry whose fd number has been closed or reused can no longer be deleted
+/// by number, so its reports carry a token that the registry checks, and stale ones are dropped.
+final class EpollBackend: Backend {
+    let kind = NotifierBackend.epoll
+    let epollFD: CInt
+    /// An eventfd in the epoll set, written by `interrupt`.
+    private let wakeFD: CInt
+
+    init() throws(Errno) {
+        epollFD = try syscall { CEventSelect_epoll_create() }
+        do {
+            wakeFD = try syscall { CEventSelect_eventfd() }
+        } catch {
+            Glibc.close(epollFD)
+            throw error
+        }
+        do {
+            try syscall { CEventSelect_epoll_add_level(epollFD, wakeFD, Token.interrupt.raw) }
+        } catch {
+            Glibc.close(wakeFD)
+            Glibc.close(epollFD)
+            throw error
+        }
+    }
+
+    deinit {
+        Glibc.close(wakeFD)
+        Glibc.close(epollFD)
+    }
+
+    var readinessFD: CInt { epollFD }
+
+    func arm(_ fd: CInt, token: UInt64) throws(Errno) {
+        do {
+            try syscall { CEventSelect_epoll_add(epollFD, fd, token) }
+        } catch .fileExists {
+            // Already armed through this descriptor (same open file, same number).
+        }
+    }
+
+    func disarm(_ fd: CInt, token: UInt64) throws(Errno) {
+        do {
+            try syscall { CEventSelect_epoll_del(epollFD, fd) }
+        } catch .noSuchFileOrDirectory {
+            // Not armed through this descriptor.
+        }
+    }
+
+    func reap(nanoseconds: Int64?, _ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int {
+        let timeoutMS: CInt
+        if let nanoseconds {
+            // Round up so a short wait does not become a busy poll.
+            timeoutMS = nanoseconds == 0 ? 0 : CInt(clamping: (nanoseconds + 999_999) / 1_000_000)
+        } else {
+            timeoutMS = -1
+        }
+        return try withUnsafeTemporaryAllocation(of: CEventSelect_readiness.self, capacity: 64) {
+            buffer throws(Errno) -> Int in
+            let count = try syscall { CEventSelect_epoll_wait(epollFD, buffer.baseAddress, 64, timeoutMS) }
+            var handled = 0
+            for index in 0..<Int(count) {
+                let report = buffer[index]
+                if report.token == Token.interrupt.raw {
+                    _ = CEventSelect_eventfd_drain(wakeFD)
+                    continue
+                }
+                handle(report.token, report.events)
+                handled += 1
+            }
+            return handled
+        }
+    }
+
+    func interrupt() {
+        _ = CEventSelect_eventfd_signal(wakeFD)
+    }
+}

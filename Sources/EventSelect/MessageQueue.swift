@@ -1,0 +1,118 @@
+import Glibc
+import Synchronization
+import SystemPackage
+
+/// A window's message queue: where `asyncSelect` posts one ``SocketMessage`` per network event.
+///
+/// Models the thread message queue behind `WSAAsyncSelect`'s `hWnd`: ``post(_:)`` is `PostMessage`,
+/// ``next(timeout:)`` is `GetMessage`, ``poll()`` is `PeekMessage(PM_REMOVE)`. Many threads may post
+/// and many may read; each message is taken exactly once, in posting order. Cancelling or replacing
+/// a selection never removes messages already queued (SPEC rule 14).
+///
+/// It is pollable: ``fileDescriptor`` is readable exactly while the queue is non-empty.
+public final class MessageQueue: Sendable {
+    let flag: PollableFlag
+    private let queue = Mutex(Ring())
+
+    /// Creates an empty queue.
+    /// - Throws: `Errno` when no eventfd can be created.
+    public init() throws {
+        flag = try PollableFlag()
+    }
+
+    /// Appends a message. Models `PostMessage`; never blocks, never drops.
+    public func post(_ message: SocketMessage) {
+        // The flag changes under the ring's lock, so "raised" and "non-empty" never disagree for a
+        // reader that holds it (lock order: ring, then flag).
+        queue.withLock { ring in
+            ring.append(message)
+            if ring.count == 1 { flag.raise() }
+        }
+    }
+
+    /// Takes the oldest message, waiting for one. Models `GetMessage` (with a timeout).
+    ///
+    /// Readiness the kernel has reported is delivered inline while waiting, so posts for sockets
+    /// selected with `asyncSelect` arrive even when no other thread runs the notifier.
+    /// - Parameter timeout: how long to wait; `.zero` only tests, nil waits forever.
+    /// - Returns: the message, or nil on timeout.
+    public func next(timeout: Duration?) throws -> SocketMessage? {
+        let deadline = Deadline(timeout)
+        while true {
+            if let message = take() { return message }
+            NotifierDirectory.driveAll()
+            if let message = take() { return message }
+            let remaining = deadline.remaining
+            if remaining == 0 { return nil }
+            flag.beginPoll()
+            defer { flag.endPoll() }
+            if flag.isRaised { continue }
+            try NotifierDirectory.block(extra: [flag.fd], nanoseconds: remaining)
+        }
+    }
+
+    /// Takes the oldest message if there is one. Models `PeekMessage(PM_REMOVE)`.
+    public func poll() -> SocketMessage? {
+        if let message = take() { return message }
+        NotifierDirectory.driveAll()
+        return take()
+    }
+
+    /// A descriptor readable exactly while the queue is non-empty. Owned by the queue: do not close
+    /// it; reading it takes no message. Asking for it switches the process to background delivery.
+    public var fileDescriptor: FileDescriptor {
+        NotifierDirectory.requireBackgroundDelivery()
+        return FileDescriptor(rawValue: flag.expose())
+    }
+
+    /// The messages as an async sequence, for `for await`. Each message goes to exactly one reader,
+    /// whichever sequence or call takes it first; the sequence never ends by itself.
+    public var messages: AsyncStream<SocketMessage> {
+        NotifierDirectory.requireBackgroundDelivery()
+        return AsyncStream(unfolding: { [self] in
+            while true {
+                if let message = self.poll() { return message }
+                await self.flag.waitRaised()
+            }
+        })
+    }
+
+    /// The number of queued messages.
+    public var count: Int { queue.withLock { $0.count } }
+
+    private func take() -> SocketMessage? {
+        if !flag.isRaised { return nil }
+        return queue.withLock { ring in
+            let message = ring.removeFirst()
+            if ring.count == 0 { flag.lower() }
+            return message
+        }
+    }
+}
+
+/// A growable ring buffer: FIFO without shifting an array on every take.
+struct Ring: ~Copyable {
+    private var storage: [SocketMessage?] = Array(repeating: nil, count: 16)
+    private var head = 0
+    private(set) var count = 0
+
+    mutating func append(_ message: SocketMessage) {
+        if count == storage.count {
+            var grown = [SocketMessage?](repeating: nil, count: storage.count * 2)
+            for index in 0..<count { grown[index] = storage[(head + index) % storage.count] }
+            storage = grown
+            head = 0
+        }
+        storage[(head + count) % storage.count] = message
+        count += 1
+    }
+
+    mutating func removeFirst() -> SocketMessage? {
+        guard count > 0 else { return nil }
+        let message = storage[head]
+        storage[head] = nil
+        head = (head + 1) % storage.count
+        count -= 1
+        return message
+    }
+}

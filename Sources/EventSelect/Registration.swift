@@ -1,0 +1,344 @@
+import CEventSelect
+import Glibc
+import Synchronization
+import SystemPackage
+
+/// Where a registration delivers: an event object (event mode) or a queue (message mode).
+enum Target {
+    case none
+    case event(SocketEvent)
+    case queue(MessageQueue, message: UInt32, socket: FileDescriptor)
+
+    var isMessageMode: Bool {
+        if case .queue = self { return true }
+        return false
+    }
+}
+
+/// The connection state EventSelect tracks per socket, after Wine's `enum connection_state`.
+enum Connection: Equatable {
+    /// Not looked at yet.
+    case unknown
+    /// A stream socket that is not connected: never, or after a failed connect. Linux reports it
+    /// POLLOUT|POLLHUP, Windows nothing (SPEC rule 6, R57).
+    case unconnected
+    case connecting
+    case connected
+    case listening
+    /// Datagram and raw sockets.
+    case connectionless
+}
+
+/// The one registration of an underlying socket (SPEC section 1): selection, target, network-event
+/// record and the reported (not yet re-enabled) events. Shared by every descriptor of the socket.
+///
+/// Modelled on Wine's `struct sock` (`mask`, `pending_events`, `reported_events`, `errors[]`): an
+/// event is recorded only if it is not in `reported`; recording adds it to both `pending` (what
+/// `enumNetworkEvents` returns, or what is posted) and `reported` (what stays suppressed until a
+/// re-enabling call, SPEC rule 9).
+final class Registration: Sendable {
+    let identity: SocketIdentity
+    let token: Token
+    let state: Mutex<RegistrationState>
+
+    init(identity: SocketIdentity, token: Token, socket: CInt) {
+        self.identity = identity
+        self.token = token
+        self.state = Mutex(RegistrationState(socket: socket))
+    }
+}
+
+/// One backend's arming of a registration: through which descriptor number, and whether that
+/// number still refers to the socket (false once EventSelect closed it; the kernel keeps the entry
+/// while the socket lives, but it can no longer be removed by number).
+struct Arm {
+    var backend: any Backend
+    var fd: CInt
+    var keyed: Bool
+}
+
+struct RegistrationState {
+    var mask: NetworkEvents = []
+    var target: Target = .none
+    var pending: NetworkEvents = []
+    var reported: NetworkEvents = []
+    var codes = ErrorCodes()
+    var connection: Connection = .unknown
+    /// SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW (0 until looked up).
+    var socketType: CInt = 0
+    var family: CInt = 0
+    /// FD_CONNECT has been recorded once for this connection; accepted sockets start with it (R79).
+    var connectReported = false
+    /// O_NONBLOCK as EventSelect last set it.
+    var nonBlocking = false
+    /// Local shutdown(SHUT_RD) seen through `Notifier.shutdown`: RDHUP is then not the peer's FIN.
+    var localReadShutdown = false
+    /// Backends that armed this socket.
+    var arms: [Arm] = []
+    /// A descriptor of the socket in this process, used for queries during delivery; checked
+    /// against the identity before use, since the program may have closed it.
+    var knownFD: CInt
+
+    init(socket: CInt) {
+        knownFD = socket
+    }
+
+    var isSelected: Bool { !mask.isEmpty }
+
+    var isStream: Bool { socketType == SOCK_STREAM.rawValue || socketType == SOCK_SEQPACKET.rawValue }
+
+    var isTCP: Bool { isStream && (family == AF_INET || family == AF_INET6) }
+
+    // MARK: recording and delivery
+
+    /// Records `event` unless it is already reported (R40). Returns whether it was recorded.
+    @discardableResult
+    mutating func record(_ event: NetworkEvents, _ error: Errno? = nil) -> Bool {
+        guard !reported.contains(event) else { return false }
+        pending.insert(event)
+        reported.insert(event)
+        codes[event.bitIndex] = error
+        return true
+    }
+
+    /// Re-enables `event` (SPEC rule 9): forgets that it was reported and drops it from the record.
+    mutating func reenable(_ event: NetworkEvents) {
+        pending.remove(event)
+        reported.remove(event)
+    }
+
+    /// Delivers what was just recorded: event mode sets the event object if a selected event was
+    /// recorded; message mode posts every pending selected event, one message each, in Winsock's
+    /// order (SPEC rule 7), and clears them from the record. Runs under the registration's lock, so
+    /// once a selection has replaced this one, nothing reaches the old target (SPEC rule 14).
+    mutating func deliver(recorded: NetworkEvents) {
+        switch target {
+        case .none:
+            break
+        case .event(let event):
+            if !recorded.isDisjoint(with: mask) { event.set() }
+        case .queue(let queue, let message, let socket):
+            let due = pending.intersection(mask)
+            guard !due.isEmpty else { return }
+            for event in NetworkEvents.postingOrder where due.contains(event) {
+                queue.post(SocketMessage(message: message, socket: socket, event: event, error: codes[event.bitIndex]))
+            }
+            pending.subtract(due)
+        }
+    }
+
+    // MARK: translating readiness into network events
+
+    /// Records the network events that the poll bits `bits` show, for a selected socket, and
+    /// returns them. `probe` is a descriptor of the socket for the queries some bits need (FIONREAD,
+    /// TCP state, SO_ERROR), or nil when no descriptor is known.
+    ///
+    /// Only events that are selected and not reported are looked for (Wine's
+    /// `sock_get_poll_events`), except a connect's outcome, which is recorded whenever it happens
+    /// (Wine's `sock_dispatch_events`, SPEC rules 4 and 8).
+    mutating func observe(_ bits: UInt32, probe: inout Probe) -> NetworkEvents {
+        guard isSelected else { return [] }
+        var recorded: NetworkEvents = []
+        if connection == .unknown || connection == .unconnected {
+            if let fd = probe.fd { refreshConnection(fd) }
+            if connection == .connected && !connectReported {
+                // An unconnected socket became connected outside EventSelect (a blocking connect).
+                recorded.formUnion(connectCompleted(nil))
+            }
+        }
+        switch connection {
+        case .unknown, .unconnected:
+            // Never-connected stream sockets report POLLOUT|POLLHUP on Linux and nothing on Windows (R57).
+            break
+        case .listening:
+            if bits & UInt32(POLLIN) != 0 && interest.contains(.accept) && record(.accept) {
+                recorded.insert(.accept)
+            }
+        case .connecting:
+            if bits & UInt32(POLLERR | POLLHUP) != 0 {
+                var code = probe.fd.flatMap { try? socketOption($0, SOL_SOCKET, SO_ERROR) } ?? 0
+                if code == 0 { code = ECONNREFUSED }
+                connection = .unconnected
+                connectReported = true
+                if record(.connect, Errno(rawValue: code)) { recorded.insert(.connect) }
+            } else if bits & UInt32(POLLOUT) != 0 {
+                recorded.formUnion(connectCompleted(nil))
+                recorded.formUnion(observeConnected(bits, probe: &probe))
+            }
+        case .connected:
+            recorded.formUnion(observeConnected(bits, probe: &probe))
+        case .connectionless:
+            let want = interest
+            if bits & UInt32(POLLIN) != 0 && want.contains(.read) && record(.read) { recorded.insert(.read) }
+            if bits & UInt32(POLLOUT) != 0 && want.contains(.write) && datagramWritable(probe: &probe)
+                && record(.write)
+            {
+                recorded.insert(.write)
+            }
+        }
+        return recorded
+    }
+
+    /// The selected events still able to be recorded.
+    var interest: NetworkEvents { mask.subtracting(reported) }
+
+    /// A connect finished successfully: FD_CONNECT and FD_WRITE are recorded together (SPEC rule 4,
+    /// R6), whatever the selection holds, as Wine's `sock_dispatch_events` does.
+    mutating func connectCompleted(_ error: Errno?) -> NetworkEvents {
+        connection = .connected
+        connectReported = true
+        var recorded: NetworkEvents = []
+        if record(.connect, error) { recorded.insert(.connect) }
+        if record(.write) { recorded.insert(.write) }
+        return recorded
+    }
+
+    private mutating func observeConnected(_ bits: UInt32, probe: inout Probe) -> NetworkEvents {
+        let want = interest
+        var recorded: NetworkEvents = []
+        let hangup = bits & UInt32(CEventSelect_POLLRDHUP | CEventSelect_POLLHUP | CEventSelect_POLLERR) != 0
+        if bits & UInt32(POLLPRI) != 0 && !want.isDisjoint(with: [.oob, .read]) {
+            // With SO_OOBINLINE urgent data is ordinary data: FD_READ, not FD_OOB (SPEC rule 1, R35).
+            let inline = probe.fd.flatMap { try? socketOption($0, SOL_SOCKET, SO_OOBINLINE) } ?? 0
+            let event: NetworkEvents = inline != 0 ? .read : .oob
+            if want.contains(event) && record(event) { recorded.insert(event) }
+        }
+        if bits & UInt32(POLLIN) != 0 && want.contains(.read) {
+            // After a FIN, POLLIN also means "end of stream", which is never FD_READ (R37): count bytes.
+            let hasData: Bool
+            if hangup && isStream {
+                hasData = probe.fd.flatMap { try? bytesReadable($0) }.map { $0 > 0 } ?? false
+            } else {
+                hasData = true
+            }
+            if hasData && record(.read) { recorded.insert(.read) }
+        }
+        if bits & UInt32(POLLOUT) != 0 && bits & UInt32(POLLERR | POLLHUP) == 0 && want.contains(.write)
+            && record(.write)
+        {
+            recorded.insert(.write)
+        }
+        if hangup && want.contains(.close) {
+            if let error = peerClosed(bits, probe: &probe), record(.close, error.error) {
+                recorded.insert(.close)
+            }
+        }
+        return recorded
+    }
+
+    /// Whether the peer has closed or reset the connection, and with what error: nil when it has
+    /// not (a local shutdown, R27), `.some(nil)` for an orderly FIN (R25), ECONNABORTED for a reset
+    /// (Windows reports WSAECONNABORTED for an RST, R31).
+    private func peerClosed(_ bits: UInt32, probe: inout Probe) -> PeerClose? {
+        if bits & UInt32(POLLERR) != 0 { return PeerClose(error: .connectionAbort) }
+        if isTCP, let fd = probe.fd, let state = try? syscall({ CEventSelect_tcp_state(fd) }) {
+            // Local shutdown leaves FIN_WAIT1/FIN_WAIT2 (or ESTABLISHED for SHUT_RD); the peer's FIN
+            // moves to CLOSE_WAIT, CLOSING, LAST_ACK or, once both sides closed, CLOSE/TIME_WAIT.
+            switch state {
+            case CInt(CEventSelect_TCP_CLOSE_WAIT), CInt(CEventSelect_TCP_CLOSING), CInt(CEventSelect_TCP_LAST_ACK),
+                CInt(CEventSelect_TCP_TIME_WAIT), CInt(CEventSelect_TCP_CLOSE):
+                return PeerClose(error: nil)
+            default:
+                return nil
+            }
+        }
+        if localReadShutdown && bits & UInt32(POLLHUP) == 0 { return nil }
+        return PeerClose(error: nil)
+    }
+
+    /// FD_WRITE on a datagram socket: message mode posts it at once; event mode records it only for
+    /// a bound socket (R58).
+    private mutating func datagramWritable(probe: inout Probe) -> Bool {
+        if target.isMessageMode { return true }
+        guard let fd = probe.fd else { return true }
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard bound == 0 else { return false }
+        switch CInt(address.ss_family) {
+        case AF_INET:
+            return withUnsafeBytes(of: &address) { $0.load(fromByteOffset: 2, as: UInt16.self) } != 0
+        case AF_INET6:
+            return withUnsafeBytes(of: &address) { $0.load(fromByteOffset: 2, as: UInt16.self) } != 0
+        default:
+            return length > socklen_t(MemoryLayout<sa_family_t>.size)
+        }
+    }
+
+    /// Looks the socket's type and connection state up in the kernel.
+    mutating func refreshConnection(_ fd: CInt) {
+        if socketType == 0 {
+            socketType = (try? socketOption(fd, SOL_SOCKET, SO_TYPE)) ?? 0
+            family = (try? socketOption(fd, SOL_SOCKET, SO_DOMAIN)) ?? 0
+        }
+        if !isStream {
+            connection = .connectionless
+            return
+        }
+        if (try? socketOption(fd, SOL_SOCKET, SO_ACCEPTCONN)) ?? 0 != 0 {
+            connection = .listening
+            return
+        }
+        if isTCP, let state = try? syscall({ CEventSelect_tcp_state(fd) }) {
+            switch state {
+            case CInt(CEventSelect_TCP_SYN_SENT):
+                connection = .connecting
+            case CInt(CEventSelect_TCP_CLOSE):
+                // Never connected, a failed connect, or closed after a connection.
+                if connection != .connected { connection = .unconnected }
+            default:
+                connection = .connected
+            }
+            return
+        }
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let peer = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
+        }
+        if peer == 0 {
+            connection = .connected
+        } else if connection != .connected {
+            connection = .unconnected
+        }
+    }
+}
+
+struct PeerClose {
+    var error: Errno?
+}
+
+/// A descriptor for queries during delivery, checked once against the socket's identity: the
+/// descriptor EventSelect last saw for the socket may since have been closed, or reused for another
+/// file, by the program.
+struct Probe {
+    private var candidate: CInt?
+    private let identity: SocketIdentity
+    private var checked: Bool
+
+    /// A descriptor just resolved by the caller: no check needed.
+    init(verified fd: CInt, identity: SocketIdentity) {
+        candidate = fd
+        self.identity = identity
+        checked = true
+    }
+
+    /// A descriptor remembered from earlier: checked on first use.
+    init(remembered fd: CInt, identity: SocketIdentity) {
+        candidate = fd
+        self.identity = identity
+        checked = false
+    }
+
+    var fd: CInt? {
+        mutating get {
+            if !checked {
+                checked = true
+                if let fd = candidate, (try? SocketIdentity(of: fd)) != identity { candidate = nil }
+            }
+            return candidate
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import CEventSelect
+import Glibc
+import SystemPackage
+
+/// An event object: manual reset, created unset. Models `WSAEVENT` (`WSACreateEvent`).
+///
+/// `eventSelect` sets it when a selected network event is recorded; it stays set until ``reset()``
+/// or `enumNetworkEvents(_:resetting:)` resets it. Waiting never resets it (SPEC rule 11). One event
+/// may serve many sockets.
+///
+/// It is pollable: ``fileDescriptor`` is readable exactly while the event is set, so it mixes with
+/// other event loops. Asking for the descriptor (or awaiting ``wait()``) switches the process to
+/// background delivery, so the event is set even when nobody calls into EventSelect.
+public final class SocketEvent: Sendable {
+    let flag: PollableFlag
+
+    /// Creates an unset event. Models `WSACreateEvent`.
+    /// - Throws: `Errno` when no eventfd can be created (EMFILE, ENFILE, ENOMEM).
+    public init() throws {
+        flag = try PollableFlag()
+    }
+
+    /// Sets the event, waking every waiter. Models `WSASetEvent`.
+    public func set() { flag.raise() }
+
+    /// Resets the event. Models `WSAResetEvent`.
+    public func reset() { flag.lower() }
+
+    /// Whether the event is set. Models `WaitForSingleObject(event, 0)`.
+    ///
+    /// Readiness that the kernel has reported but no thread has delivered yet is delivered first,
+    /// so a program that only tests `isSet` still sees events as they happen.
+    public var isSet: Bool {
+        if flag.isRaised { return true }
+        NotifierDirectory.driveAll()
+        return flag.isRaised
+    }
+
+    /// A descriptor readable exactly while the event is set, for poll(2), epoll or another event
+    /// loop. Owned by the event: do not close it. Reading it does not reset the event.
+    public var fileDescriptor: FileDescriptor {
+        NotifierDirectory.requireBackgroundDelivery()
+        return FileDescriptor(rawValue: flag.expose())
+    }
+
+    /// Waits until any of `events` is set. Models `WSAWaitForMultipleEvents(fWaitAll: FALSE)`.
+    ///
+    /// Events are tested from index 0, so the lowest set index is returned. There is no limit on the
+    /// number of events (Windows: 64). Waiting does not reset anything.
+    /// - Parameters:
+    ///   - events: the events; must not be empty.
+    ///   - timeout: how long to wait; `.zero` only tests, nil waits forever.
+    /// - Returns: the index of the lowest set event, or nil on timeout.
+    /// - Throws: `Errno.invalidArgument` for an empty array.
+    public static func waitAny(_ events: [SocketEvent], timeout: Duration?) throws -> Int? {
+        guard !events.isEmpty else { throw Errno.invalidArgument }
+        var index: Int?
+        try wait(events, timeout: timeout) {
+            index = events.firstIndex { $0.flag.isRaised }
+            return index != nil
+        }
+        return index
+    }
+
+    /// Waits until all of `events` are set at the same time. Models
+    /// `WSAWaitForMultipleEvents(fWaitAll: TRUE)`.
+    /// - Parameters:
+    ///   - events: the events; must not be empty.
+    ///   - timeout: how long to wait; `.zero` only tests, nil waits forever.
+    /// - Returns: true once all are set, false on timeout.
+    /// - Throws: `Errno.invalidArgument` for an empty array.
+    public static func waitAll(_ events: [SocketEvent], timeout: Duration?) throws -> Bool {
+        guard !events.isEmpty else { throw Errno.invalidArgument }
+        return try wait(events, timeout: timeout) { events.allSatisfy { $0.flag.isRaised } }
+    }
+
+    /// Suspends until the event is set; returns at once if it is.
+    public func wait() async {
+        if flag.isRaised { return }
+        NotifierDirectory.requireBackgroundDelivery()
+        NotifierDirectory.driveAll()
+        await flag.waitRaised()
+    }
+
+    /// The shared wait loop: test; deliver pending readiness inline and test again; then block in
+    /// ppoll on the events' eventfds and every notifier's readiness fd until something changes.
+    @discardableResult
+    private static func wait(_ events: [SocketEvent], timeout: Duration?, satisfied: () -> Bool) throws -> Bool {
+        let deadline = Deadline(timeout)
+        while true {
+            if satisfied() { return true }
+            NotifierDirectory.driveAll()
+            if satisfied() { return true }
+            let remaining = deadline.remaining
+            if remaining == 0 { return false }
+            for event in events { event.flag.beginPoll() }
+            defer { for event in events { event.flag.endPoll() } }
+            if satisfied() { return true }
+            try NotifierDirectory.block(extra: events.map { $0.flag.fd }, nanoseconds: remaining)
+        }
+    }
+}
