@@ -98,32 +98,21 @@ int CEventSelect_uring_poll_add(CEventSelect_uring *r, int fd, uint64_t token) {
     return 0;
 }
 
-int CEventSelect_uring_poll_remove(CEventSelect_uring *r, uint64_t token, uint64_t remove_token) {
-    struct io_uring_sqe *sqe = get_sqe(r);
-    if (!sqe) return -EBUSY;
-    io_uring_prep_poll_remove(sqe, token);
-    io_uring_sqe_set_data64(sqe, remove_token);
-    return 0;
-}
-
 int CEventSelect_uring_submit(CEventSelect_uring *r) { return io_uring_submit(&r->ring); }
 
-int CEventSelect_uring_wait(CEventSelect_uring *r, CEventSelect_readiness *out, int max, int64_t timeout_ns) {
-    struct io_uring_cqe *cqe = NULL;
-    int rc;
-    if (timeout_ns == 0) {
-        io_uring_submit(&r->ring);
-        rc = io_uring_peek_cqe(&r->ring, &cqe);
-        if (rc == -EAGAIN) return 0;
-    } else if (timeout_ns < 0) {
-        rc = io_uring_submit_and_wait(&r->ring, 1);
-        if (rc >= 0) rc = io_uring_peek_cqe(&r->ring, &cqe);
-    } else {
-        struct __kernel_timespec ts = {.tv_sec = timeout_ns / 1000000000, .tv_nsec = timeout_ns % 1000000000};
-        rc = io_uring_submit_and_wait_timeout(&r->ring, &cqe, 1, &ts, NULL);
-        if (rc == -ETIME) return 0;
-    }
-    if (rc < 0) return rc;
+int CEventSelect_uring_cancel(CEventSelect_uring *r, uint64_t token) {
+    struct io_uring_sync_cancel_reg reg;
+    memset(&reg, 0, sizeof reg);
+    reg.addr = token;
+    reg.flags = IORING_ASYNC_CANCEL_ALL;
+    reg.fd = -1;
+    reg.timeout.tv_sec = -1;
+    reg.timeout.tv_nsec = -1;
+    return io_uring_register_sync_cancel(&r->ring, &reg);
+}
+
+int CEventSelect_uring_reap(CEventSelect_uring *r, CEventSelect_readiness *out, int max) {
+    struct io_uring_cqe *cqe;
     unsigned head;
     int n = 0;
     io_uring_for_each_cqe(&r->ring, head, cqe) {

@@ -17,6 +17,13 @@ protocol Backend: AnyObject, Sendable {
     func arm(_ fd: CInt, token: UInt64) throws(Errno)
     /// Disarms what `arm` set up through `fd` with `token`.
     func disarm(_ fd: CInt, token: UInt64) throws(Errno)
+    /// `fd` is about to be closed but the registration must go on while the socket lives (SPEC rule
+    /// 17): keep reporting for the socket without holding it open.
+    func orphan(_ fd: CInt, token: UInt64) throws(Errno)
+    /// Whether an armed socket holds a reference to the socket's file (io_uring polls do), so that
+    /// an armed socket would stay open after the program's last close: such arms are dropped as
+    /// soon as the socket is not selected.
+    var holdsReferences: Bool { get }
     /// Reaps readiness, calling `handle(token, pollBits)` for each; waits up to `nanoseconds`
     /// (0: do not wait, nil: forever) for the first. Returns the number handled.
     func reap(nanoseconds: Int64?, _ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int
@@ -44,4 +51,6 @@ struct Token: Equatable {
 
     /// The token of the backend's own wake-up descriptor, never a registration's.
     static let interrupt = Token(slot: .max, generation: .max)
+    /// The token of the io_uring backend's poll of its fallback epoll set.
+    static let fallback = Token(slot: .max - 1, generation: .max)
 }

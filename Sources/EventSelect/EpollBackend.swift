@@ -60,6 +60,11 @@ final class EpollBackend: Backend {
         }
     }
 
+    /// Nothing to do: the entry stays, keyed by the open file, until the socket's last close.
+    func orphan(_ fd: CInt, token: UInt64) throws(Errno) {}
+
+    var holdsReferences: Bool { false }
+
     func reap(nanoseconds: Int64?, _ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int {
         let timeoutMS: CInt
         if let nanoseconds {

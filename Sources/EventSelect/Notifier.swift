@@ -129,7 +129,10 @@ public final class Notifier: Sendable {
             }
             state.mask = events
             state.target = events.isEmpty ? .none : target
-            guard !events.isEmpty else { return }
+            guard !events.isEmpty else {
+                dropReferences(&state, registration.token)
+                return
+            }
             // Arm before looking, so an edge between the look and the arm cannot be missed.
             try arm(&state, registration.token, fd)
             let before = state.connection
@@ -408,7 +411,8 @@ public final class Notifier: Sendable {
         registration?.state.withLock { state in
             for index in state.arms.indices.reversed() where state.arms[index].keyed && state.arms[index].fd == fd {
                 if state.isSelected {
-                    // Keep watching: the kernel drops the entry with the socket's last descriptor.
+                    // Keep watching while another descriptor remains, without keeping the socket open.
+                    try? state.arms[index].backend.orphan(fd, token: registration!.token.raw)
                     state.arms[index].keyed = false
                 } else {
                     try? state.arms[index].backend.disarm(fd, token: registration!.token.raw)
@@ -439,6 +443,14 @@ public final class Notifier: Sendable {
     }
 
     // MARK: helpers
+
+    /// A cancelled socket must not be held open by a backend whose arms hold references (io_uring).
+    private func dropReferences(_ state: inout RegistrationState, _ token: Token) {
+        for index in state.arms.indices.reversed() where state.arms[index].keyed && state.arms[index].backend.holdsReferences {
+            try? state.arms[index].backend.disarm(state.arms[index].fd, token: token.raw)
+            state.arms.remove(at: index)
+        }
+    }
 
     /// After a re-enabling call: if the condition still holds, record and deliver again (rule 10).
     private func recheck(_ state: inout RegistrationState, _ registration: Registration, _ fd: CInt) {

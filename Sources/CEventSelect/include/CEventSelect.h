@@ -59,14 +59,14 @@ void CEventSelect_uring_destroy(CEventSelect_uring *ring);
 int CEventSelect_uring_fd(CEventSelect_uring *ring);
 /// Queues a multishot POLL_ADD (POLLIN|POLLPRI|POLLOUT|POLLRDHUP) for `fd` with `token`; 0 or -errno.
 int CEventSelect_uring_poll_add(CEventSelect_uring *ring, int fd, uint64_t token);
-/// Queues a POLL_REMOVE of the poll with `token`; its own completion carries `remove_token`.
-int CEventSelect_uring_poll_remove(CEventSelect_uring *ring, uint64_t token, uint64_t remove_token);
 /// io_uring_submit; returns the count submitted or -errno.
 int CEventSelect_uring_submit(CEventSelect_uring *ring);
-/// Submits what is queued and waits up to `timeout_ns` (<0: forever, 0: do not wait) for one
-/// completion, then reaps up to `max`: token, res (>=0 poll bits or -errno) and whether more follow
-/// (IORING_CQE_F_MORE) packed into `out`. Returns the count reaped or -errno (-ETIME on timeout).
-int CEventSelect_uring_wait(CEventSelect_uring *ring, CEventSelect_readiness *out, int max, int64_t timeout_ns);
+/// Cancels the request with `token` synchronously (io_uring_register_sync_cancel): when it returns
+/// the poll no longer holds the file. 0, or -ENOENT when nothing matched, or -errno.
+int CEventSelect_uring_cancel(CEventSelect_uring *ring, uint64_t token);
+/// Reaps up to `max` completions already in the completion ring, without a syscall: token, res
+/// (poll bits, or -errno) and in `reserved` whether the poll stays armed (IORING_CQE_F_MORE).
+int CEventSelect_uring_reap(CEventSelect_uring *ring, CEventSelect_readiness *out, int max);
 
 /// Set in `CEventSelect_readiness.reserved` when the multishot poll stays armed (IORING_CQE_F_MORE).
 enum { CEventSelect_URING_MORE = 1 };

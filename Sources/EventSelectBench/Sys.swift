@@ -1,0 +1,307 @@
+// Plain-Glibc plumbing for the benchmark runner: socket pairs, clocks, RSS, rlimits, processes.
+// Every syscall result is checked; failures throw `BenchError` with the call's name and errno.
+import Glibc
+import SystemPackage
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+    static func errno(_ call: String, _ code: CInt = Glibc.errno) -> BenchError {
+        BenchError("\(call): \(String(cString: strerror(code))) (errno \(code))")
+    }
+}
+
+@discardableResult
+func check(_ call: String, _ rc: CInt) throws -> CInt {
+    guard rc >= 0 else { throw BenchError.errno(call) }
+    return rc
+}
+
+enum Clock {
+    @inline(__always)
+    static func now() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+}
+
+/// A connected pair of stream sockets. `a` and `b` are plain descriptors; the caller selects them.
+struct SocketPair {
+    let a: FileDescriptor
+    let b: FileDescriptor
+}
+
+enum Transport: String, CaseIterable {
+    case unix, tcp
+}
+
+enum Net {
+    static func unixPair() throws -> SocketPair {
+        var fds: [CInt] = [-1, -1]
+        try check("socketpair", socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0, &fds))
+        return SocketPair(a: FileDescriptor(rawValue: fds[0]), b: FileDescriptor(rawValue: fds[1]))
+    }
+
+    /// A TCP connection over 127.0.0.1 with TCP_NODELAY on both ends. The listener is closed again.
+    static func tcpPair() throws -> SocketPair {
+        let listener = try check("socket", socket(AF_INET, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0))
+        defer { Glibc.close(listener) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
+                try check("bind", bind(listener, sa, length))
+                try check("listen", listen(listener, 16))
+                try check("getsockname", getsockname(listener, sa, &length))
+            }
+        }
+        let client = try check("socket", socket(AF_INET, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0))
+        do {
+            try withUnsafePointer(to: &address) { pointer in
+                try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
+                    try check("connect", connect(client, sa, socklen_t(MemoryLayout<sockaddr_in>.size)))
+                }
+            }
+            let server = try check("accept4", accept4(listener, nil, nil, CInt(SOCK_CLOEXEC.rawValue)))
+            var one: CInt = 1
+            for fd in [client, server] {
+                try check("setsockopt(TCP_NODELAY)",
+                          setsockopt(fd, CInt(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<CInt>.size)))
+            }
+            return SocketPair(a: FileDescriptor(rawValue: client), b: FileDescriptor(rawValue: server))
+        } catch {
+            Glibc.close(client)
+            throw error
+        }
+    }
+
+    static func pair(_ transport: Transport) throws -> SocketPair {
+        switch transport {
+        case .unix: return try unixPair()
+        case .tcp: return try tcpPair()
+        }
+    }
+
+    /// Writes all of `count` bytes with plain Glibc write (retrying EINTR only).
+    static func writeAll(_ fd: CInt, _ bytes: UnsafeRawBufferPointer) throws {
+        var done = 0
+        var attempts = 0
+        while done < bytes.count {
+            attempts += 1
+            guard attempts < 1_000 else { throw BenchError("write: no progress on fd \(fd)") }
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw BenchError.errno("write")
+            }
+            done += n
+        }
+    }
+
+    static func closeChecked(_ fd: CInt) throws {
+        try check("close", Glibc.close(fd))
+    }
+}
+
+enum Memory {
+    /// Resident set size in bytes, from /proc/self/statm (second field, in pages).
+    static func residentBytes() throws -> Int {
+        let fd = try check("open(/proc/self/statm)", open("/proc/self/statm", O_RDONLY | O_CLOEXEC))
+        defer { Glibc.close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count - 1) }
+        guard n > 0 else { throw BenchError.errno("read(/proc/self/statm)") }
+        let fields = String(decoding: buffer[0..<n], as: UTF8.self).split(separator: " ")
+        guard fields.count >= 2, let pages = Int(fields[1]) else { throw BenchError("statm: unexpected format") }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+enum Limits {
+    /// Raises the soft RLIMIT_NOFILE to the hard limit; returns the new soft limit.
+    static func raiseFileLimit() throws -> Int {
+        var limit = rlimit()
+        try check("getrlimit", getrlimit(RLIMIT_NOFILE, &limit))
+        if limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            try check("setrlimit", setrlimit(RLIMIT_NOFILE, &limit))
+        }
+        return Int(clamping: limit.rlim_cur)
+    }
+
+    /// Descriptors open now (entries of /proc/self/fd, less the one opendir uses).
+    static func openDescriptors() throws -> Int {
+        guard let dir = opendir("/proc/self/fd") else { throw BenchError.errno("opendir(/proc/self/fd)") }
+        defer { closedir(dir) }
+        var count = 0
+        var guardCount = 0
+        while let entry = readdir(dir) {
+            guardCount += 1
+            if guardCount > 10_000_000 { break }
+            let first = entry.pointee.d_name.0
+            if first == UInt8(ascii: ".") { continue }
+            count += 1
+        }
+        return count - 1
+    }
+}
+
+enum Machine {
+    static func cpuModel() -> String {
+        guard let text = readFile("/proc/cpuinfo") else { return "unknown" }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            if let colon = line.firstIndex(of: ":") {
+                return line[line.index(after: colon)...].trimmingCharacters()
+            }
+        }
+        return "unknown"
+    }
+
+    static func kernel() -> String {
+        var info = utsname()
+        guard uname(&info) == 0 else { return "unknown" }
+        return withUnsafeBytes(of: &info.release) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+    }
+
+    static func cpus() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
+    static func date() -> String {
+        var now = time(nil)
+        var parts = tm()
+        gmtime_r(&now, &parts)
+        var buffer = [CChar](repeating: 0, count: 64)
+        let n = strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M:%S UTC", &parts)
+        return n > 0 ? String(cString: buffer) : "unknown"
+    }
+
+    static func readFile(_ path: String, limit: Int = 4 << 20) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { Glibc.close(fd) }
+        var bytes = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while bytes.count < limit {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension Substring {
+    func trimmingCharacters() -> String {
+        var s = self[...]
+        while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\r" { s = s.dropLast() }
+        return String(s)
+    }
+}
+
+extension String {
+    func trimmed() -> String { self[...].trimmingCharacters() }
+}
+
+/// A child process with stdout captured line by line; stderr passes through.
+enum Subprocess {
+    /// Runs `argv` (path resolved through PATH) with `extraEnv` added; every stdout line is handed
+    /// to `onLine` as it arrives. Kills the process group after `timeoutSeconds`.
+    /// Returns the exit status (128+signal when killed).
+    static func run(_ argv: [String], extraEnv: [String: String] = [:], directory: String? = nil,
+                    timeoutSeconds: Int, onLine: (String) -> Void) throws -> CInt {
+        var pipeFDs: [CInt] = [-1, -1]
+        try check("pipe2", pipe2(&pipeFDs, O_CLOEXEC))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
+        if let directory { posix_spawn_file_actions_addchdir_np(&actions, directory) }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
+
+        var environment: [String] = []
+        var index = 0
+        while let entry = environ[index] {
+            let text = String(cString: entry)
+            let key = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            if extraEnv[key] == nil { environment.append(text) }
+            index += 1
+        }
+        for (key, value) in extraEnv { environment.append("\(key)=\(value)") }
+
+        var cArgs = argv.map { strdup($0) } + [nil]
+        var cEnv = environment.map { strdup($0) } + [nil]
+        defer {
+            for p in cArgs { free(p) }
+            for p in cEnv { free(p) }
+        }
+        var pid: pid_t = 0
+        let rc = posix_spawnp(&pid, argv[0], &actions, &attributes, &cArgs, &cEnv)
+        Glibc.close(pipeFDs[1])
+        guard rc == 0 else {
+            Glibc.close(pipeFDs[0])
+            throw BenchError.errno("posix_spawnp(\(argv[0]))", rc)
+        }
+        let deadline = Clock.now() + Int64(timeoutSeconds) * 1_000_000_000
+        var pending = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        var killed = false
+        while true {
+            var pfd = pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)
+            let left = deadline - Clock.now()
+            if left <= 0 {
+                if !killed {
+                    kill(-pid, SIGKILL)
+                    killed = true
+                }
+                // keep draining until EOF (the group is dead)
+            }
+            let ready = poll(&pfd, 1, left <= 0 ? 1000 : CInt(min(left / 1_000_000 + 1, 1000)))
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw BenchError.errno("poll")
+            }
+            if ready == 0 { continue }
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(pipeFDs[0], $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw BenchError.errno("read(pipe)")
+            }
+            if n == 0 { break }
+            pending.append(contentsOf: chunk[0..<n])
+            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                onLine(String(decoding: pending[..<newline], as: UTF8.self))
+                pending.removeSubrange(...newline)
+            }
+        }
+        Glibc.close(pipeFDs[0])
+        if !pending.isEmpty { onLine(String(decoding: pending, as: UTF8.self)) }
+        var status: CInt = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { throw BenchError.errno("waitpid") }
+        }
+        if killed { return 124 }
+        if status & 0x7f == 0 { return (status >> 8) & 0xff }
+        return 128 + (status & 0x7f)
+    }
+}
+
+/// Writes a line to stderr unbuffered (progress).
+func progress(_ text: String) {
+    var line = text + "\n"
+    line.withUTF8 { bytes in
+        var done = 0
+        while done < bytes.count {
+            let n = Glibc.write(2, bytes.baseAddress! + done, bytes.count - done)
+            if n <= 0 { if errno == EINTR { continue }; return }
+            done += n
+        }
+    }
+}
