@@ -1,0 +1,134 @@
+// SPEC rule 5 (event mode): FD_CLOSE when the peer shuts down its sending side or closes: error nil
+// for an orderly FIN, ECONNABORTED for a reset (R25, R26, R31); recorded as soon as the FIN arrives,
+// even with data unread (R36); never for a local shutdown (R27); recorded once (R28).
+import EventSelect
+import Glibc
+import SystemPackage
+import Testing
+
+@Suite struct FDCloseTests {
+    @Test(arguments: testBackends, PairKind.allCases)
+    func rule5_OrderlyCloseRecordsFDCloseWithNilError(backend: NotifierBackend, kind: PairKind) throws {
+        let owned = EvOwned()
+        defer { owned.closeAll() }
+        let (a, b) = try makePair(kind)
+        owned.own(a)
+        owned.own(b)
+        let n = try Notifier(backend: backend)
+        let e = try SocketEvent()
+        try n.eventSelect(a, e, [.read, .close])
+        try expectNothing(n, a, e)
+        owned.close(b)
+        let record = try evCollect(n, a, e, [.close])
+        #expect(record.events == [.close])
+        #expect(record.error(for: .close) == nil)
+    }
+
+    /// R26: the peer's shutdown(SHUT_WR) records FD_CLOSE; its later close records nothing more.
+    @Test(arguments: testBackends, PairKind.allCases)
+    func rule5_PeerShutdownSendRecordsFDCloseAndLaterCloseNothingMore(
+        backend: NotifierBackend, kind: PairKind
+    ) throws {
+        let owned = EvOwned()
+        defer { owned.closeAll() }
+        let (a, b) = try makePair(kind)
+        owned.own(a)
+        owned.own(b)
+        let n = try Notifier(backend: backend)
+        let e = try SocketEvent()
+        try n.eventSelect(a, e, [.read, .close])
+        #expect(Glibc.shutdown(b.rawValue, CInt(SHUT_WR)) == 0)
+        let record = try evCollect(n, a, e, [.close])
+        #expect(record.events == [.close])
+        #expect(record.error(for: .close) == nil)
+        owned.close(b)
+        if kind == .unix { #expect(evPoll(a, CInt(POLLHUP))) }
+        try expectNothing(n, a, e)
+    }
+
+    /// R31: an RST from the peer records FD_CLOSE with WSAECONNABORTED (ECONNABORTED), not ECONNRESET.
+    @Test(arguments: testBackends)
+    func rule5_ResetRecordsFDCloseWithECONNABORTED(backend: NotifierBackend) throws {
+        let owned = EvOwned()
+        defer { owned.closeAll() }
+        let (a, b) = try makePair(.tcp)
+        owned.own(a)
+        let n = try Notifier(backend: backend)
+        let e = try SocketEvent()
+        try n.eventSelect(a, e, [.read, .write, .close])
+        #expect(try waitAndEnum(n, a, e).events == [.write])
+        abortiveClose(b)
+        let record = try evCollect(n, a, e, [.close])
+        #expect(record.events == [.close])
+        #expect(record.error(for: .close) == Errno.connectionAbort)
+        try expectNothing(n, a, e)
+    }
+
+    /// R36: FD_CLOSE is recorded as soon as the FIN arrives, while data is still unread; FD_READ
+    /// keeps its own re-enabling (partial receive records it again).
+    @Test(arguments: testBackends, PairKind.allCases)
+    func rule5_FDCloseRecordedWhileDataStillUnread(backend: NotifierBackend, kind: PairKind) throws {
+        let owned = EvOwned()
+        defer { owned.closeAll() }
+        let (a, b) = try makePair(kind)
+        owned.own(a)
+        owned.own(b)
+        let n = try Notifier(backend: backend)
+        let e = try SocketEvent()
+        try n.eventSelect(a, e, [.read, .close])
+        try rawSend(b, count: 10)
+        #expect(try waitAndEnum(n, a, e).events == [.read])
+        owned.close(b)
+        let record = try evCollect(n, a, e, [.close])
+        #expect(record.events == [.close])
+        #expect(record.error(for: .close) == nil)
+        #expect(try receive(n, a, count: 4) == 4)
+        #expect(try waitAndEnum(n, a, e).events == [.read])
+        #expect(try receive(n, a, count: 6) == 6)
+        #expect(try receive(n, a, count: 10) == 0)
+        try expectNothing(n, a, e)
+    }
+
+    /// R27: no local shutdown (SHUT_RD, SHUT_WR, SHUT_RDWR, made with Glibc) records FD_CLOSE, even
+    /// though Linux then reports POLLRDHUP/POLLHUP on the socket.
+    @Test(arguments: testBackends, PairKind.allCases)
+    func rule5_LocalShutdownNeverRecordsFDClose(backend: NotifierBackend, kind: PairKind) throws {
+        for how in [CInt(SHUT_RD), CInt(SHUT_WR), CInt(SHUT_RDWR)] {
+            let owned = EvOwned()
+            defer { owned.closeAll() }
+            let (a, b) = try makePair(kind)
+            owned.own(a)
+            owned.own(b)
+            let n = try Notifier(backend: backend)
+            let e = try SocketEvent()
+            try n.eventSelect(a, e, [.read, .close])
+            #expect(Glibc.shutdown(a.rawValue, how) == 0)
+            let record = try n.enumNetworkEvents(a, resetting: nil)
+            #expect(record.events == [], "local shutdown(\(how)) on \(kind)")
+            #expect(try SocketEvent.waitAny([e], timeout: .zero) == nil, "local shutdown(\(how)) on \(kind)")
+        }
+    }
+
+    /// R28: FD_CLOSE is recorded once; reading the end of stream and re-selecting record nothing more.
+    @Test(arguments: testBackends, PairKind.allCases)
+    func rule5_FDCloseRecordedOnceNeverReenabled(backend: NotifierBackend, kind: PairKind) throws {
+        let owned = EvOwned()
+        defer { owned.closeAll() }
+        let (a, b) = try makePair(kind)
+        owned.own(a)
+        owned.own(b)
+        let n = try Notifier(backend: backend)
+        let e = try SocketEvent()
+        try n.eventSelect(a, e, [.read, .close])
+        owned.close(b)
+        #expect(try evCollect(n, a, e, [.close]).events == [.close])
+        try expectNothing(n, a, e)
+        #expect(try receive(n, a, count: 10) == 0)
+        try expectNothing(n, a, e)
+        try n.eventSelect(a, e, [.read, .close])
+        try expectNothing(n, a, e)
+        try n.eventSelect(a, e, [])
+        try n.eventSelect(a, e, [.close])
+        try expectNothing(n, a, e)
+    }
+}
