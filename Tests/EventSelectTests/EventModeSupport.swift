@@ -152,3 +152,17 @@ func evBadBuffer() -> UnsafeMutableRawBufferPointer {
 
 /// POLLRDHUP (0x2000), not exported by Glibc's Swift overlay.
 let evPOLLRDHUP: CInt = 0x2000
+
+/// Moves `fd` to a high free number (the original number is closed), so that the test can close it
+/// and put another file at that number with dup2 without racing a parallel test's allocations.
+func evMoveHigh(_ fd: FileDescriptor) throws -> FileDescriptor {
+    var limit = rlimit()
+    getrlimit(CInt(RLIMIT_NOFILE.rawValue), &limit)
+    let base = CInt(clamping: min(UInt64(limit.rlim_cur), 1 << 20)) / 2
+    // A random start, so parallel tests moving descriptors do not land next to each other.
+    let start = max(base, 256) + CInt.random(in: 0..<max(1, base / 2))
+    let high = fcntl(fd.rawValue, F_DUPFD, start)
+    guard high >= 0 else { throw Errno(rawValue: errno) }
+    _ = Glibc.close(fd.rawValue)
+    return FileDescriptor(rawValue: high)
+}
