@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "EventSelect", targets: ["EventSelect"]),
         .executable(name: "eventselect-demo", targets: ["EventSelectDemo"]),
+        .executable(name: "eventselect-bench", targets: ["EventSelectBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1")
@@ -32,10 +33,26 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        .executableTarget(
+            name: "EventSelectBench",
+            dependencies: [
+                "EventSelect",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // A second process for the cross-process tests: driven over stdin/stdout by the tests.
+        .executableTarget(
+            name: "EventSelectTestPeer",
+            dependencies: [
+                "EventSelect",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         .testTarget(
             name: "EventSelectTests",
             dependencies: [
                 "EventSelect",
+                "EventSelectTestPeer",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

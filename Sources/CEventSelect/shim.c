@@ -90,10 +90,10 @@ static struct io_uring_sqe *get_sqe(CEventSelect_uring *r) {
     return sqe;
 }
 
-int CEventSelect_uring_poll_add(CEventSelect_uring *r, int fd, uint64_t token) {
+int CEventSelect_uring_poll_add(CEventSelect_uring *r, int fd, uint64_t token, unsigned events) {
     struct io_uring_sqe *sqe = get_sqe(r);
     if (!sqe) return -EBUSY;
-    io_uring_prep_poll_multishot(sqe, fd, POLLIN | POLLPRI | POLLOUT | POLLRDHUP);
+    io_uring_prep_poll_multishot(sqe, fd, events);
     io_uring_sqe_set_data64(sqe, token);
     return 0;
 }
@@ -115,6 +115,8 @@ int CEventSelect_uring_reap(CEventSelect_uring *r, CEventSelect_readiness *out, 
     struct io_uring_cqe *cqe;
     unsigned head;
     int n = 0;
+    // Completions the kernel could not post (ring full) wait in its overflow list until flushed.
+    if (io_uring_cq_has_overflow(&r->ring)) io_uring_get_events(&r->ring);
     io_uring_for_each_cqe(&r->ring, head, cqe) {
         if (n == max) break;
         out[n].token = io_uring_cqe_get_data64(cqe);
@@ -209,4 +211,39 @@ ssize_t CEventSelect_recv_fd(int socket, int *fd, void *payload, size_t len) {
         }
     }
     return n;
+}
+
+// ---- the cross-process registry ----
+
+_Static_assert(sizeof(CEventSelect_shared_socket) == 144, "Swift and every process rely on this layout");
+_Static_assert(sizeof(CEventSelect_export) == 40, "Swift and every process rely on this layout");
+_Static_assert(sizeof(pthread_mutex_t) == 40, "the shared layout assumes glibc x86_64/aarch64 mutexes");
+
+int CEventSelect_mutex_init(pthread_mutex_t *mutex) {
+    pthread_mutexattr_t attr;
+    int rc = pthread_mutexattr_init(&attr);
+    if (rc) return rc;
+    rc = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+    if (!rc) rc = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+    if (!rc) rc = pthread_mutex_init(mutex, &attr);
+    pthread_mutexattr_destroy(&attr);
+    return rc;
+}
+
+int CEventSelect_mutex_lock(pthread_mutex_t *mutex) {
+    int rc = pthread_mutex_lock(mutex);
+    if (rc == EOWNERDEAD) {
+        pthread_mutex_consistent(mutex);
+        return EOWNERDEAD;
+    }
+    return rc;
+}
+
+int CEventSelect_mutex_unlock(pthread_mutex_t *mutex) { return pthread_mutex_unlock(mutex); }
+
+uint64_t CEventSelect_socket_cookie(int fd) {
+    uint64_t cookie = 0;
+    socklen_t len = sizeof cookie;
+    if (getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &len) != 0) return 0;
+    return cookie;
 }

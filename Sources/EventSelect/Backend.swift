@@ -27,6 +27,11 @@ protocol Backend: AnyObject, Sendable {
     /// Reaps readiness, calling `handle(token, pollBits)` for each; waits up to `nanoseconds`
     /// (0: do not wait, nil: forever) for the first. Returns the number handled.
     func reap(nanoseconds: Int64?, _ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int
+    /// Watches an internal descriptor (the kick channel) for readability, reporting `token`.
+    func watch(_ fd: CInt, token: UInt64) throws(Errno)
+    /// The tokens of every socket the kernel still has armed (nil if it cannot tell), for sweeping
+    /// out registrations of sockets that are gone.
+    func liveTokens() -> Set<UInt64>?
     /// Makes a blocked `reap` return (used to stop the delivery thread).
     func interrupt()
 }
@@ -53,4 +58,6 @@ struct Token: Equatable {
     static let interrupt = Token(slot: .max, generation: .max)
     /// The token of the io_uring backend's poll of its fallback epoll set.
     static let fallback = Token(slot: .max - 1, generation: .max)
+    /// The token of the process's kick channel (`KickChannel`).
+    static let kick = Token(slot: .max - 2, generation: .max)
 }

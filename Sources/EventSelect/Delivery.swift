@@ -26,6 +26,7 @@ enum NotifierDirectory {
     private static let backgroundWanted = Atomic<Bool>(false)
 
     static func add(_ id: ObjectIdentifier, _ backend: any Backend) {
+        if let kicks = KickChannel.current { try? backend.watch(kicks, token: Token.kick.raw) }
         entries.withLock { entries in
             var entry = Entry(id: id, backend: backend, thread: nil)
             if backgroundWanted.load(ordering: .acquiring) { entry.thread = DeliveryThread.start(backend) }
@@ -52,6 +53,17 @@ enum NotifierDirectory {
         }
     }
 
+    /// Every notifier watches the process's kick channel (created after some notifiers exist).
+    static func watchKicks(_ fd: CInt) {
+        let snapshot = entries.withLock { $0 }
+        for entry in snapshot { try? entry.backend.watch(fd, token: Token.kick.raw) }
+    }
+
+    /// Every notifier's backend.
+    static func backends() -> [any Backend] {
+        entries.withLock { $0.map(\.backend) }
+    }
+
     /// Reaps every notifier's backend without blocking and delivers what it reports.
     static func driveAll() {
         let snapshot = entries.withLock { $0 }  // copy-on-write: a retain, no allocation
@@ -76,9 +88,14 @@ enum NotifierDirectory {
     /// Delivers one readiness report: records what the bits show on the socket the token names and
     /// sets its event object or posts its messages. Stale tokens are dropped (STYLE 5).
     static func dispatch(_ token: UInt64, _ bits: UInt32) {
+        if token == Token.kick.raw {
+            KickChannel.drain()
+            return
+        }
         guard let registration = Registry.shared.registration(token: token) else { return }
-        registration.state.withLock { state in
-            guard state.isSelected else { return }
+        registration.withState { state in
+            // Only the process whose selection is current observes; others' entries are leftovers.
+            guard state.ownedHere else { return }
             var probe = Probe(remembered: state.knownFD, identity: registration.identity)
             let recorded = state.observe(bits, probe: &probe)
             if !recorded.isEmpty { state.deliver(recorded: recorded) }

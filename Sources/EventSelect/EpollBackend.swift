@@ -60,10 +60,19 @@ final class EpollBackend: Backend {
         }
     }
 
+    func watch(_ fd: CInt, token: UInt64) throws(Errno) {
+        do {
+            try syscall { CEventSelect_epoll_add_level(epollFD, fd, token) }
+        } catch .fileExists {}
+    }
+
     /// Nothing to do: the entry stays, keyed by the open file, until the socket's last close.
     func orphan(_ fd: CInt, token: UInt64) throws(Errno) {}
 
     var holdsReferences: Bool { false }
+
+    /// Reports taken per `epoll_wait`.
+    static let batch = 64
 
     func reap(nanoseconds: Int64?, _ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int {
         let timeoutMS: CInt
@@ -73,9 +82,9 @@ final class EpollBackend: Backend {
         } else {
             timeoutMS = -1
         }
-        return try withUnsafeTemporaryAllocation(of: CEventSelect_readiness.self, capacity: 64) {
+        return try withUnsafeTemporaryAllocation(of: CEventSelect_readiness.self, capacity: EpollBackend.batch) {
             buffer throws(Errno) -> Int in
-            let count = try syscall { CEventSelect_epoll_wait(epollFD, buffer.baseAddress, 64, timeoutMS) }
+            let count = try syscall { CEventSelect_epoll_wait(epollFD, buffer.baseAddress, CInt(EpollBackend.batch), timeoutMS) }
             var handled = 0
             for index in 0..<Int(count) {
                 let report = buffer[index]
@@ -88,6 +97,22 @@ final class EpollBackend: Backend {
             }
             return handled
         }
+    }
+
+    /// Reads /proc/self/fdinfo/<epfd>: one "tfd: N events: X data: TOKEN ..." line per entry. The
+    /// kernel removes an entry only when its socket's last descriptor closes.
+    func liveTokens() -> Set<UInt64>? {
+        let path = "/proc/self/fdinfo/\(epollFD)"
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var tokens = Set<UInt64>()
+        var line = [CChar](repeating: 0, count: 512)
+        while fgets(&line, CInt(line.count), file) != nil {
+            let words = String(cString: line).split(separator: " ", omittingEmptySubsequences: true)
+            guard words.first == "tfd:", let at = words.firstIndex(of: "data:"), at + 1 < words.count else { continue }
+            if let token = UInt64(words[at + 1], radix: 16) { tokens.insert(token) }
+        }
+        return tokens
     }
 
     func interrupt() {

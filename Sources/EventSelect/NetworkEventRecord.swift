@@ -63,7 +63,13 @@ extension NetworkEventRecord: CustomStringConvertible {
 
 /// Six errno slots, one per `FD_*_BIT`, 0 meaning "no error"; a value type with no heap storage.
 struct ErrorCodes: Sendable, Equatable {
-    private var raw: (CInt, CInt, CInt, CInt, CInt, CInt) = (0, 0, 0, 0, 0, 0)
+    var raw: (CInt, CInt, CInt, CInt, CInt, CInt) = (0, 0, 0, 0, 0, 0)
+
+    init() {}
+
+    init(raw: (CInt, CInt, CInt, CInt, CInt, CInt)) {
+        self.raw = raw
+    }
 
     subscript(index: Int) -> Errno? {
         get {

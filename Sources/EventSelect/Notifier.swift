@@ -109,13 +109,18 @@ public final class Notifier: Sendable {
     private func select(_ fd: CInt, _ events: NetworkEvents, _ target: Target) throws(Errno) {
         let (identity, existing) = try Registry.shared.resolve(fd)
         guard events.isValid else { throw .invalidArgument }
-        guard let registration = existing ?? (events.isEmpty ? nil : Registry.shared.registration(for: identity, socket: fd))
-        else {
+        let registration: Registration
+        if let existing {
+            registration = existing
+        } else if !events.isEmpty {
+            registration = try Registry.shared.registration(for: identity, socket: fd)
+        } else {
             // Cancelling a socket that was never selected: only the non-blocking side effect (R73).
             try setNonBlocking(fd, true)
             return
         }
-        try registration.state.withLock { state throws(Errno) in
+        if !events.isEmpty, SharedTable.shared.isShared { _ = KickChannel.ensure() }
+        try registration.withState { state throws(Errno) in
             if !state.nonBlocking {
                 try setNonBlocking(fd, true)
                 state.nonBlocking = true
@@ -127,8 +132,8 @@ public final class Notifier: Sendable {
                 state.pending = []
                 state.reported = []
             }
-            state.mask = events
-            state.target = events.isEmpty ? .none : target
+            // This selection replaces any other, in this process or another (rule 14).
+            state.claim(events, target)
             guard !events.isEmpty else {
                 dropReferences(&state, registration.token)
                 return
@@ -189,12 +194,12 @@ public final class Notifier: Sendable {
             event?.reset()
             return NetworkEventRecord(events: [], codes: ErrorCodes())
         }
-        if registration.state.withLock({ $0.pending.isDisjoint(with: $0.mask) }) {
+        if registration.withState({ $0.pending.isDisjoint(with: $0.mask) }) {
             // Nothing recorded yet: deliver what the kernel has reported first, as Windows would
             // have recorded it already.
             NotifierDirectory.driveAll()
         }
-        return registration.state.withLock { state in
+        return registration.withState { state in
             let due = state.pending.intersection(state.mask)
             state.pending.subtract(due)
             event?.reset()
@@ -224,14 +229,14 @@ public final class Notifier: Sendable {
         let event: NetworkEvents = flags & CInt(MSG_OOB) != 0 ? .oob : .read
         // Re-enabled before the call, as Wine's recv_socket does, so data arriving during the call
         // is recorded rather than lost.
-        registration?.state.withLock { $0.reenable(event) }
+        registration?.withState { $0.reenable(event) }
         var count: Int
         repeat {
             count = recv(fd, buffer.baseAddress, buffer.count, flags)
         } while count == -1 && errno == EINTR
         let code = errno
         if let registration {
-            registration.state.withLock { state in
+            registration.withState { state in
                 guard state.isSelected else { return }
                 // A stream receive that returned less than asked drained the queue; anything that
                 // arrives later is a new edge. Otherwise look again (rule 10).
@@ -259,7 +264,7 @@ public final class Notifier: Sendable {
         if count >= 0 { return count }
         let code = errno
         if code == EWOULDBLOCK, let registration = Registry.shared.registration(cached: fd) {
-            registration.state.withLock { state in
+            registration.withState { state in
                 state.reenable(.write)
                 guard state.isSelected else { return }
                 recheck(&state, registration, fd)
@@ -282,7 +287,7 @@ public final class Notifier: Sendable {
         let fd = socket.rawValue
         let (_, registration) = try Registry.shared.resolve(fd)
         let nonBlocking =
-            registration?.state.withLock { state -> Bool in
+            registration?.withState { state -> Bool in
                 state.reenable(.accept)
                 return state.nonBlocking
             } ?? (fcntl(fd, F_GETFL) & O_NONBLOCK != 0)
@@ -291,9 +296,11 @@ public final class Notifier: Sendable {
             accepted = CEventSelect_accept(fd, nonBlocking ? 1 : 0)
         } while accepted == -1 && errno == EINTR
         let code = errno
-        let inherited = registration?.state.withLock { state -> (NetworkEvents, Target, CInt, CInt)? in
+        let inherited = registration?.withState { state -> (NetworkEvents, Target, CInt, CInt)? in
             guard state.isSelected else { return nil }
             recheck(&state, registration!, fd)
+            // Only this process holds the listener's event object or queue to hand on.
+            guard state.ownedHere else { return nil }
             return (state.mask, state.target, state.socketType, state.family)
         }
         if accepted < 0 { throw Errno(rawValue: code) }
@@ -313,21 +320,24 @@ public final class Notifier: Sendable {
     /// Gives an accepted socket the listener's selection (R78-R80).
     private func inherit(_ fd: CInt, mask: NetworkEvents, target: Target, socketType: CInt, family: CInt) throws(Errno) {
         let identity = try SocketIdentity(of: fd)
-        let registration = Registry.shared.registration(for: identity, socket: fd)
-        try registration.state.withLock { state throws(Errno) in
+        let registration = try Registry.shared.registration(for: identity, socket: fd)
+        if SharedTable.shared.isShared { _ = KickChannel.ensure() }
+        try registration.withState { state throws(Errno) in
             state.nonBlocking = true
             state.knownFD = fd
             state.socketType = socketType
             state.family = family
             state.connection = .connected
             state.connectReported = true
-            state.mask = mask
             switch target {
             case .queue(let queue, let message, _):
-                state.target = .queue(queue, message: message, socket: FileDescriptor(rawValue: fd))
+                state.claim(mask, .queue(queue, message: message, socket: FileDescriptor(rawValue: fd)))
             default:
-                state.target = target
+                state.claim(mask, target)
             }
+            // A connected socket never reports FD_ACCEPT: a selection of only that needs no arming
+            // (an acceptor that hands connections to other processes selects just FD_ACCEPT).
+            guard !mask.subtracting(.accept).isEmpty else { return }
             try arm(&state, registration.token, fd)
             var probe = Probe(verified: fd, identity: identity)
             let recorded = state.observe(try levelCheck(fd), probe: &probe)
@@ -341,7 +351,7 @@ public final class Notifier: Sendable {
     public func connect(_ socket: FileDescriptor, to address: UnsafePointer<sockaddr>, length: socklen_t) throws {
         let fd = socket.rawValue
         let (_, registration) = try Registry.shared.resolve(fd)
-        let previous = registration?.state.withLock { state -> Connection in
+        let previous = registration?.withState { state -> Connection in
             let previous = state.connection
             if state.isStream || state.socketType == 0 { state.connection = .connecting }
             return previous
@@ -351,7 +361,7 @@ public final class Notifier: Sendable {
         // EINTR: the connection goes on asynchronously, as with EINPROGRESS (connect(2)).
         let inProgress = result == -1 && (code == EINPROGRESS || code == EINTR)
         if let registration, let previous {
-            registration.state.withLock { state in
+            registration.withState { state in
                 if result == 0 {
                     guard state.connection == .connecting else { return }
                     if state.isSelected {
@@ -376,8 +386,8 @@ public final class Notifier: Sendable {
         let fd = socket.rawValue
         let (_, registration) = try Registry.shared.resolve(fd)
         guard let registration else { return try setNonBlocking(fd, !blocking) }
-        try registration.state.withLock { state throws(Errno) in
-            if blocking && state.isSelected { throw .invalidArgument }
+        try registration.withState { state throws(Errno) in
+            if blocking && state.hasLiveSelection { throw .invalidArgument }
             try setNonBlocking(fd, !blocking)
             state.nonBlocking = !blocking
         }
@@ -393,7 +403,7 @@ public final class Notifier: Sendable {
             try syscall { Glibc.shutdown(fd, how) }
             return
         }
-        try registration.state.withLock { state throws(Errno) in
+        try registration.withState { state throws(Errno) in
             try syscall { Glibc.shutdown(fd, how) }
             if how == CInt(SHUT_RD) || how == CInt(SHUT_RDWR) { state.localReadShutdown = true }
         }
@@ -407,10 +417,12 @@ public final class Notifier: Sendable {
     /// - Throws: EBADF; ENOTSOCK for a descriptor that is not a socket, which is left open.
     public func close(_ socket: FileDescriptor) throws {
         let fd = socket.rawValue
-        let (_, registration) = try Registry.shared.resolve(fd)
-        registration?.state.withLock { state in
+        let (identity, registration) = try Registry.shared.resolve(fd)
+        var activeHere = false
+        registration?.withState { state in
+            activeHere = state.ownedHere
             for index in state.arms.indices.reversed() where state.arms[index].keyed && state.arms[index].fd == fd {
-                if state.isSelected {
+                if state.ownedHere {
                     // Keep watching while another descriptor remains, without keeping the socket open.
                     try? state.arms[index].backend.orphan(fd, token: registration!.token.raw)
                     state.arms[index].keyed = false
@@ -423,23 +435,46 @@ public final class Notifier: Sendable {
         }
         Registry.shared.forget(fd)
         // close(2) is not retried on EINTR: on Linux the descriptor is gone either way.
-        if Glibc.close(fd) != 0 && errno != EINTR { throw Errno(rawValue: errno) }
+        let failed = Glibc.close(fd) != 0 && errno != EINTR
+        let code = errno
+        // Not delivering here and no other descriptor seen here: this process lets go of the
+        // socket's registration (its slot stays while another process holds it).
+        if let registration, !activeHere, !Registry.shared.hasDescriptor(of: identity) {
+            Registry.shared.retire(registration)
+        }
+        if failed { throw Errno(rawValue: code) }
     }
 
     // MARK: shared sockets
 
-    /// Makes information from which `process` can create a descriptor of the same socket. Models
-    /// `WSADuplicateSocket`. Not yet available: throws `Errno.notSupported`.
+    /// Makes information from which process `process` can create a descriptor of the same socket.
+    /// Models `WSADuplicateSocket`.
+    ///
+    /// The information is plain bytes that may cross any IPC channel. It is good for one import,
+    /// by the process it names (`pid` may be the caller's own), and stays good after the caller
+    /// closes its descriptor: the flow "duplicate, hand over, close" works, because this process
+    /// keeps a private descriptor until the import (or until it exits).
+    /// - Throws: EBADF/ENOTSOCK for a bad socket (before anything else); EINVAL for pid 0 or a
+    ///   negative pid; ESRCH when no such process exists; ENOBUFS when too many exports wait.
     public func duplicateSocket(_ socket: FileDescriptor, for process: pid_t) throws -> SocketProtocolInfo {
-        _ = try Registry.shared.resolve(socket.rawValue)
-        if process == 0 { throw Errno.invalidArgument }
-        throw Errno.notSupported
+        let (identity, _) = try Registry.shared.resolve(socket.rawValue)
+        guard process > 0 else { throw Errno.invalidArgument }
+        return try Exports.export(socket.rawValue, identity: identity, to: process)
     }
 
-    /// Creates a descriptor from `duplicateSocket`'s information. Models `WSASocket` with a
-    /// `WSAPROTOCOL_INFO`. Not yet available: throws `Errno.notSupported`.
+    /// Creates a descriptor of the socket `duplicateSocket` described. Models `WSASocket` with a
+    /// `WSAPROTOCOL_INFO` from `WSADuplicateSocket`.
+    ///
+    /// The new descriptor shares everything with the source's: the registration, the record, the
+    /// options and the data (SPEC rules 19-20). It is checked to be the very socket that was
+    /// exported, never another one.
+    /// - Throws: EINVAL for bytes that are not (or no longer) a valid export; EACCES when the
+    ///   information names another process; EALREADY when it was already imported; ESRCH when the
+    ///   source process has exited; ESTALE when the source's socket is gone.
     public func socket(from info: SocketProtocolInfo) throws -> FileDescriptor {
-        throw Errno.notSupported
+        let fd = try Exports.importSocket(info)
+        Registry.shared.forget(fd)
+        return FileDescriptor(rawValue: fd)
     }
 
     // MARK: helpers
@@ -471,5 +506,12 @@ func setNonBlocking(_ fd: CInt, _ nonBlocking: Bool) throws(Errno) {
 /// Settings read from the environment once.
 enum ProcessEnvironment {
     /// `EVENTSELECT_FORCE_EPOLL=1` makes `.automatic` choose epoll, as if io_uring_setup had failed.
-    static let forceEpoll: Bool = getenv("EVENTSELECT_FORCE_EPOLL").map { String(cString: $0) == "1" } ?? false
+    static let forceEpoll: Bool = flag("EVENTSELECT_FORCE_EPOLL")
+    /// `EVENTSELECT_DISABLE_PIDFD=1` makes imports take the SCM_RIGHTS path, as where pidfd_getfd
+    /// is refused.
+    static let disablePidfd: Bool = flag("EVENTSELECT_DISABLE_PIDFD")
+
+    private static func flag(_ name: String) -> Bool {
+        getenv(name).map { String(cString: $0) == "1" } ?? false
+    }
 }

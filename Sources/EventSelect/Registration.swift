@@ -16,9 +16,9 @@ enum Target {
 }
 
 /// The connection state EventSelect tracks per socket, after Wine's `enum connection_state`.
-enum Connection: Equatable {
+enum Connection: UInt8, Equatable {
     /// Not looked at yet.
-    case unknown
+    case unknown = 0
     /// A stream socket that is not connected: never, or after a failed connect. Linux reports it
     /// POLLOUT|POLLHUP, Windows nothing (SPEC rule 6, R57).
     case unconnected
@@ -29,65 +29,176 @@ enum Connection: Equatable {
     case connectionless
 }
 
-/// The one registration of an underlying socket (SPEC section 1): selection, target, network-event
-/// record and the reported (not yet re-enabled) events. Shared by every descriptor of the socket.
+/// The one registration of an underlying socket (SPEC section 1), as this process holds it.
+///
+/// The Winsock state lives in the socket's slot of the cross-process `SharedTable`, so every
+/// descriptor in every process shares it (SPEC rules 19-20): the selection, the network-event record
+/// (`pending`), the events recorded and not yet re-enabled (`reported`, SPEC rule 9), the errors,
+/// the connection state and which process's selection is current. What cannot cross a process —
+/// the event object or queue, and the backends' arms — lives here, in `LocalState`.
 ///
 /// Modelled on Wine's `struct sock` (`mask`, `pending_events`, `reported_events`, `errors[]`): an
-/// event is recorded only if it is not in `reported`; recording adds it to both `pending` (what
-/// `enumNetworkEvents` returns, or what is posted) and `reported` (what stays suppressed until a
-/// re-enabling call, SPEC rule 9).
-final class Registration: Sendable {
+/// event is recorded only if it is not in `reported`; recording adds it to both `pending` and
+/// `reported`.
+///
+/// Locking: one lock, the slot's robust process-shared mutex. It guards the shared fields for every
+/// process and, since a process has one `Registration` per slot, this process's `LocalState` too.
+final class Registration: @unchecked Sendable {
+    // @unchecked: `local` is only touched inside `withState`, under the slot's mutex.
     let identity: SocketIdentity
     let token: Token
-    let state: Mutex<RegistrationState>
+    let slotIndex: Int
+    private var local: LocalState
 
-    init(identity: SocketIdentity, token: Token, socket: CInt) {
+    init(identity: SocketIdentity, token: Token, slotIndex: Int, socket: CInt) {
         self.identity = identity
         self.token = token
-        self.state = Mutex(RegistrationState(socket: socket))
+        self.slotIndex = slotIndex
+        self.local = LocalState(knownFD: socket)
+    }
+
+    /// Runs `body` with the slot's lock held.
+    @inline(__always)
+    func withState<R, E: Error>(_ body: (inout RegistrationState) throws(E) -> R) throws(E) -> R {
+        let slot = SharedTable.shared.lockSlot(slotIndex)
+        defer { SharedTable.shared.unlockSlot(slotIndex) }
+        return try withUnsafeMutablePointer(to: &local) { localPointer throws(E) -> R in
+            var state = RegistrationState(slot: slot, local: localPointer, slotIndex: slotIndex)
+            return try body(&state)
+        }
     }
 }
 
 /// One backend's arming of a registration: through which descriptor number, and whether that
-/// number still refers to the socket (false once EventSelect closed it; the kernel keeps the entry
-/// while the socket lives, but it can no longer be removed by number).
+/// number still refers to the socket (false once EventSelect closed it; the registration then goes
+/// on through `Backend.orphan` until the socket's last close).
 struct Arm {
     var backend: any Backend
     var fd: CInt
     var keyed: Bool
 }
 
-struct RegistrationState {
-    var mask: NetworkEvents = []
+/// What a registration keeps in this process.
+struct LocalState {
+    /// Where this process delivers while its selection is the current one.
     var target: Target = .none
-    var pending: NetworkEvents = []
-    var reported: NetworkEvents = []
-    var codes = ErrorCodes()
-    var connection: Connection = .unknown
-    /// SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW (0 until looked up).
-    var socketType: CInt = 0
-    var family: CInt = 0
-    /// FD_CONNECT has been recorded once for this connection; accepted sockets start with it (R79).
-    var connectReported = false
-    /// O_NONBLOCK as EventSelect last set it.
-    var nonBlocking = false
-    /// Local shutdown(SHUT_RD) seen through `Notifier.shutdown`: RDHUP is then not the peer's FIN.
-    var localReadShutdown = false
+    /// The slot's `owner_epoch` of this process's current selection.
+    var epoch: UInt64 = 0
     /// Backends that armed this socket.
     var arms: [Arm] = []
     /// A descriptor of the socket in this process, used for queries during delivery; checked
     /// against the identity before use, since the program may have closed it.
     var knownFD: CInt
+}
 
-    init(socket: CInt) {
-        knownFD = socket
+/// The state of one registration while its locks are held: the shared slot's fields and this
+/// process's local part, through pointers valid for the duration of `Registration.withState`.
+struct RegistrationState {
+    let slot: UnsafeMutablePointer<CEventSelect_shared_socket>
+    let local: UnsafeMutablePointer<LocalState>
+    let slotIndex: Int
+
+    var mask: NetworkEvents {
+        get { NetworkEvents(rawValue: slot.pointee.mask) }
+        nonmutating set { slot.pointee.mask = newValue.rawValue }
+    }
+    var pending: NetworkEvents {
+        get { NetworkEvents(rawValue: slot.pointee.pending) }
+        nonmutating set { slot.pointee.pending = newValue.rawValue }
+    }
+    var reported: NetworkEvents {
+        get { NetworkEvents(rawValue: slot.pointee.reported) }
+        nonmutating set { slot.pointee.reported = newValue.rawValue }
+    }
+    /// Recorded by a process that is not the owner, waiting for the owner to deliver.
+    var undelivered: NetworkEvents {
+        get { NetworkEvents(rawValue: slot.pointee.undelivered) }
+        nonmutating set { slot.pointee.undelivered = newValue.rawValue }
+    }
+    var codes: ErrorCodes {
+        get { ErrorCodes(raw: slot.pointee.codes) }
+        nonmutating set { slot.pointee.codes = newValue.raw }
+    }
+    var connection: Connection {
+        get { Connection(rawValue: slot.pointee.connection) ?? .unknown }
+        nonmutating set { slot.pointee.connection = newValue.rawValue }
+    }
+    /// SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW (0 until looked up).
+    var socketType: CInt {
+        get { slot.pointee.socket_type }
+        nonmutating set { slot.pointee.socket_type = newValue }
+    }
+    var family: CInt {
+        get { slot.pointee.family }
+        nonmutating set { slot.pointee.family = newValue }
+    }
+    /// FD_CONNECT has been recorded once for this connection; accepted sockets start with it (R79).
+    var connectReported: Bool {
+        get { slot.pointee.connect_reported != 0 }
+        nonmutating set { slot.pointee.connect_reported = newValue ? 1 : 0 }
+    }
+    /// Local shutdown(SHUT_RD) seen through `Notifier.shutdown`: RDHUP is then not the peer's FIN.
+    var localReadShutdown: Bool {
+        get { slot.pointee.local_read_shutdown != 0 }
+        nonmutating set { slot.pointee.local_read_shutdown = newValue ? 1 : 0 }
+    }
+    /// O_NONBLOCK as EventSelect last set it; the flag belongs to the socket, so it is shared.
+    var nonBlocking: Bool {
+        get { slot.pointee.nonblocking != 0 }
+        nonmutating set { slot.pointee.nonblocking = newValue ? 1 : 0 }
+    }
+    var target: Target {
+        get { local.pointee.target }
+        nonmutating set { local.pointee.target = newValue }
+    }
+    var arms: [Arm] {
+        get { local.pointee.arms }
+        nonmutating set { local.pointee.arms = newValue }
+    }
+    var knownFD: CInt {
+        get { local.pointee.knownFD }
+        nonmutating set { local.pointee.knownFD = newValue }
     }
 
-    var isSelected: Bool { !mask.isEmpty }
+    /// Some process has a selection on the socket.
+    var isSelected: Bool { slot.pointee.mask != 0 }
+
+    /// This process's selection is the current one: only then does this process deliver.
+    var ownedHere: Bool {
+        slot.pointee.mask != 0 && slot.pointee.owner_pid == CurrentProcess.pid
+            && slot.pointee.owner_epoch == local.pointee.epoch
+    }
+
+    /// The process whose selection is current, if it is alive (a dead owner's selection is void:
+    /// nobody can deliver it, so it does not make the socket "selected" for `setBlocking`).
+    var hasLiveSelection: Bool {
+        guard isSelected else { return false }
+        let owner = slot.pointee.owner_pid
+        if owner == CurrentProcess.pid { return true }
+        return kill(owner, 0) == 0 || errno == EPERM
+    }
 
     var isStream: Bool { socketType == SOCK_STREAM.rawValue || socketType == SOCK_SEQPACKET.rawValue }
 
     var isTCP: Bool { isStream && (family == AF_INET || family == AF_INET6) }
+
+    /// Makes this process's selection the current one (any other process's is replaced, rule 14).
+    mutating func claim(_ events: NetworkEvents, _ newTarget: Target) {
+        slot.pointee.owner_epoch &+= 1
+        mask = events
+        if events.isEmpty {
+            slot.pointee.owner_pid = 0
+            slot.pointee.mode = 0
+            local.pointee.target = .none
+            local.pointee.epoch = 0
+        } else {
+            slot.pointee.owner_pid = CurrentProcess.pid
+            slot.pointee.mode = newTarget.isMessageMode ? 2 : 1
+            local.pointee.target = newTarget
+            local.pointee.epoch = slot.pointee.owner_epoch
+        }
+        undelivered = []
+    }
 
     // MARK: recording and delivery
 
@@ -107,16 +218,28 @@ struct RegistrationState {
         reported.remove(event)
     }
 
-    /// Delivers what was just recorded: event mode sets the event object if a selected event was
-    /// recorded; message mode posts every pending selected event, one message each, in Winsock's
-    /// order (SPEC rule 7), and clears them from the record. Runs under the registration's lock, so
-    /// once a selection has replaced this one, nothing reaches the old target (SPEC rule 14).
+    /// Delivers what was just recorded. In the owning process: event mode sets the event object if
+    /// a selected event was recorded; message mode posts every pending selected event, one message
+    /// each, in Winsock's order (SPEC rule 7), and clears them from the record. In any other
+    /// process: leaves the events for the owner and wakes it (`KickChannel`). Runs under the slot's
+    /// lock, as selection does, so once a selection has replaced this one — in this process or
+    /// another — nothing reaches the old target (SPEC rule 14).
     mutating func deliver(recorded: NetworkEvents) {
-        switch target {
+        guard isSelected else { return }
+        guard ownedHere else {
+            if !recorded.isEmpty {
+                undelivered.formUnion(recorded)
+                KickChannel.kick(slot.pointee.owner_pid, slot: slotIndex)
+            }
+            return
+        }
+        let fresh = recorded.union(undelivered)
+        undelivered = []
+        switch local.pointee.target {
         case .none:
             break
         case .event(let event):
-            if !recorded.isDisjoint(with: mask) { event.set() }
+            if !fresh.isDisjoint(with: mask) { event.set() }
         case .queue(let queue, let message, let socket):
             let due = pending.intersection(mask)
             guard !due.isEmpty else { return }
@@ -156,11 +279,19 @@ struct RegistrationState {
             }
         case .connecting:
             if bits & UInt32(POLLERR | POLLHUP) != 0 {
-                var code = probe.fd.flatMap { try? socketOption($0, SOL_SOCKET, SO_ERROR) } ?? 0
-                if code == 0 { code = ECONNREFUSED }
-                connection = .unconnected
-                connectReported = true
-                if record(.connect, Errno(rawValue: code)) { recorded.insert(.connect) }
+                let code = probe.fd.flatMap { try? socketOption($0, SOL_SOCKET, SO_ERROR) } ?? ECONNREFUSED
+                if code != 0 {
+                    connection = .unconnected
+                    connectReported = true
+                    if record(.connect, Errno(rawValue: code)) { recorded.insert(.connect) }
+                } else if let fd = probe.fd {
+                    // No error pending: the bits were not a failure; ask the kernel where it stands.
+                    refreshConnection(fd)
+                    if connection == .connected {
+                        recorded.formUnion(connectCompleted(nil))
+                        recorded.formUnion(observeConnected(bits & ~UInt32(POLLERR | POLLHUP), probe: &probe))
+                    }
+                }
             } else if bits & UInt32(POLLOUT) != 0 {
                 recorded.formUnion(connectCompleted(nil))
                 recorded.formUnion(observeConnected(bits, probe: &probe))

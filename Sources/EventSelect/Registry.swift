@@ -24,6 +24,29 @@ final class Registry: Sendable {
         var slots: [Registration?] = []
         var generations: [UInt32] = []
         var freeSlots: [UInt32] = []
+        /// Shared-table slot -> registration, for kicks from other processes.
+        var bySharedSlot: [Int: Registration] = [:]
+        /// How many cached descriptors name each identity.
+        var descriptorCounts: [SocketIdentity: Int] = [:]
+        /// Registrations beyond which the next creation first sweeps out those of dead sockets.
+        var sweepThreshold = 4096
+
+        mutating func cache(_ fd: CInt, _ identity: SocketIdentity) {
+            if let old = identities.updateValue(identity, forKey: fd) { uncount(old) }
+            descriptorCounts[identity, default: 0] += 1
+        }
+
+        mutating func uncache(_ fd: CInt) {
+            if let old = identities.removeValue(forKey: fd) { uncount(old) }
+        }
+
+        private mutating func uncount(_ identity: SocketIdentity) {
+            if let count = descriptorCounts[identity], count > 1 {
+                descriptorCounts[identity] = count - 1
+            } else {
+                descriptorCounts.removeValue(forKey: identity)
+            }
+        }
     }
 
     /// Resolves `fd` with fstat(2) (always: the validating path) and caches the answer.
@@ -33,11 +56,11 @@ final class Registry: Sendable {
         do {
             identity = try SocketIdentity(of: fd)
         } catch {
-            if fd >= 0 { _ = tables.withLock { $0.identities.removeValue(forKey: fd) } }
+            if fd >= 0 { tables.withLock { $0.uncache(fd) } }
             throw error
         }
         let registration = tables.withLock { tables in
-            tables.identities[fd] = identity
+            if tables.identities[fd] != identity { tables.cache(fd, identity) }
             return tables.byIdentity[identity]
         }
         return (identity, registration)
@@ -55,10 +78,15 @@ final class Registry: Sendable {
         return try? resolve(fd).1
     }
 
-    /// The registration of `identity`, created if there is none.
-    func registration(for identity: SocketIdentity, socket fd: CInt) -> Registration {
-        tables.withLock { tables in
-            if let existing = tables.byIdentity[identity] { return existing }
+    /// The registration of `identity`, created if there is none (taking the socket's slot in the
+    /// cross-process table).
+    /// - Throws: ENOBUFS when the cross-process table is full.
+    func registration(for identity: SocketIdentity, socket fd: CInt) throws(Errno) -> Registration {
+        if let existing = tables.withLock({ $0.byIdentity[identity] }) { return existing }
+        if tables.withLock({ $0.byIdentity.count >= $0.sweepThreshold }) { sweep() }
+        let sharedSlot = try SharedTable.shared.acquireSlot(identity, cookie: CEventSelect_socket_cookie(fd))
+        let (registration, duplicate) = tables.withLock { tables -> (Registration, Bool) in
+            if let existing = tables.byIdentity[identity] { return (existing, true) }
             let slot: UInt32
             if let free = tables.freeSlots.popLast() {
                 slot = free
@@ -68,12 +96,22 @@ final class Registry: Sendable {
                 tables.generations.append(0)
             }
             let registration = Registration(
-                identity: identity, token: Token(slot: slot, generation: tables.generations[Int(slot)]), socket: fd)
+                identity: identity, token: Token(slot: slot, generation: tables.generations[Int(slot)]),
+                slotIndex: sharedSlot, socket: fd)
             tables.slots[Int(slot)] = registration
             tables.byIdentity[identity] = registration
-            tables.identities[fd] = identity
-            return registration
+            tables.bySharedSlot[sharedSlot] = registration
+            if tables.identities[fd] != identity { tables.cache(fd, identity) }
+            return (registration, false)
         }
+        // Another thread created it first: give back the extra use of the slot.
+        if duplicate { SharedTable.shared.releaseSlot(sharedSlot) }
+        return registration
+    }
+
+    /// The registration holding shared-table slot `slot`.
+    func registration(slot: Int) -> Registration? {
+        tables.withLock { $0.bySharedSlot[slot] }
     }
 
     /// The registration a readiness token names, or nil when the token is stale.
@@ -88,12 +126,40 @@ final class Registry: Sendable {
 
     /// Forgets the descriptor number (EventSelect is closing it).
     func forget(_ fd: CInt) {
-        _ = tables.withLock { $0.identities.removeValue(forKey: fd) }
+        tables.withLock { $0.uncache(fd) }
+    }
+
+    /// Whether another descriptor EventSelect has seen still names `identity`.
+    func hasDescriptor(of identity: SocketIdentity) -> Bool {
+        tables.withLock { $0.descriptorCounts[identity] != nil }
     }
 
     /// Records that `fd` now names `identity` (a socket EventSelect just created or accepted).
     func remember(_ fd: CInt, as identity: SocketIdentity) {
-        tables.withLock { $0.identities[fd] = identity }
+        tables.withLock { $0.cache(fd, identity) }
+    }
+
+    /// Drops the registrations of sockets that are gone. A socket is gone when the kernel has
+    /// removed every epoll entry it had (that happens only at its last close, in any process); an
+    /// unarmed registration is kept while the descriptor it remembers still names the socket.
+    func sweep() {
+        var live = Set<UInt64>()
+        for backend in NotifierDirectory.backends() {
+            guard let tokens = backend.liveTokens() else { return }  // cannot tell: keep everything
+            live.formUnion(tokens)
+        }
+        let candidates = tables.withLock { Array($0.byIdentity.values) }
+        var dead: [Registration] = []
+        for registration in candidates {
+            let gone = registration.withState { state -> Bool in
+                if !state.arms.isEmpty { return !live.contains(registration.token.raw) }
+                let fd = state.knownFD
+                return fd < 0 || (try? SocketIdentity(of: fd)) != registration.identity
+            }
+            if gone { dead.append(registration) }
+        }
+        for registration in dead { retire(registration) }
+        tables.withLock { $0.sweepThreshold = max(4096, 2 * $0.byIdentity.count) }
     }
 
     /// Drops a registration whose socket is gone: its slot's generation moves on, so reports still
@@ -106,7 +172,9 @@ final class Registry: Sendable {
             tables.slots[slot] = nil
             tables.generations[slot] &+= 1
             tables.freeSlots.append(UInt32(slot))
+            tables.bySharedSlot.removeValue(forKey: registration.slotIndex)
         }
+        SharedTable.shared.releaseSlot(registration.slotIndex)
     }
 
     /// The number of live registrations (for tests and the benchmarks' memory figures).

@@ -54,6 +54,10 @@ public final class SocketEvent: Sendable {
     /// - Throws: `Errno.invalidArgument` for an empty array.
     public static func waitAny(_ events: [SocketEvent], timeout: Duration?) throws -> Int? {
         guard !events.isEmpty else { throw Errno.invalidArgument }
+        // Index 0 set: nothing lower can be. Otherwise deliver pending readiness first, so a lower
+        // index whose socket is ready is not starved by a higher one that is already set.
+        if events[0].flag.isRaised { return 0 }
+        NotifierDirectory.driveAll()
         var index: Int?
         try wait(events, timeout: timeout) {
             index = events.firstIndex { $0.flag.isRaised }

@@ -6,6 +6,7 @@
 #ifndef CEVENTSELECT_H
 #define CEVENTSELECT_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -57,14 +58,15 @@ CEventSelect_uring *CEventSelect_uring_create(unsigned entries);
 void CEventSelect_uring_destroy(CEventSelect_uring *ring);
 /// The ring's fd: pollable, readable while completions are waiting.
 int CEventSelect_uring_fd(CEventSelect_uring *ring);
-/// Queues a multishot POLL_ADD (POLLIN|POLLPRI|POLLOUT|POLLRDHUP) for `fd` with `token`; 0 or -errno.
-int CEventSelect_uring_poll_add(CEventSelect_uring *ring, int fd, uint64_t token);
+/// Queues a multishot POLL_ADD of `events` (poll bits) for `fd` with `token`; 0 or -errno.
+int CEventSelect_uring_poll_add(CEventSelect_uring *ring, int fd, uint64_t token, unsigned events);
 /// io_uring_submit; returns the count submitted or -errno.
 int CEventSelect_uring_submit(CEventSelect_uring *ring);
 /// Cancels the request with `token` synchronously (io_uring_register_sync_cancel): when it returns
 /// the poll no longer holds the file. 0, or -ENOENT when nothing matched, or -errno.
 int CEventSelect_uring_cancel(CEventSelect_uring *ring, uint64_t token);
-/// Reaps up to `max` completions already in the completion ring, without a syscall: token, res
+/// Reaps up to `max` completions already in the completion ring, without a syscall (unless the
+/// kernel holds overflowed completions, which are flushed first): token, res
 /// (poll bits, or -errno) and in `reserved` whether the poll stays armed (IORING_CQE_F_MORE).
 int CEventSelect_uring_reap(CEventSelect_uring *ring, CEventSelect_readiness *out, int max);
 
@@ -122,6 +124,72 @@ int CEventSelect_pidfd_getfd(int pidfd, int targetfd);
 ssize_t CEventSelect_send_fd(int socket, int fd, const void *payload, size_t len);
 /// recvmsg of one SCM_RIGHTS descriptor (stored in *fd, -1 if none) and up to `len` bytes.
 ssize_t CEventSelect_recv_fd(int socket, int *fd, void *payload, size_t len);
+
+// ---- the cross-process registry (shared memory) ------------------------------------------------
+
+/// One underlying socket's registration as every process sees it. Lives in a shared mapping, so its
+/// layout is fixed here (Swift reads and writes the fields through a pointer) and checked by
+/// _Static_assert in shim.c. Every field but `inode`/`cookie` is read and written under `lock`.
+typedef struct CEventSelect_shared_socket {
+    pthread_mutex_t lock;          ///< robust and process-shared (CEventSelect_mutex_init)
+    uint64_t inode;                ///< 0: free slot; UINT64_MAX: deleted
+    uint64_t cookie;               ///< SO_COOKIE: unique while the system runs, so a reused inode is told apart
+    uint64_t owner_epoch;          ///< bumped by every selection, in any process
+    int32_t owner_pid;             ///< the process whose selection is current, 0 for none
+    uint32_t mask;                 ///< the selected FD_* bits
+    uint32_t pending;              ///< the network-event record
+    uint32_t reported;             ///< recorded and not re-enabled
+    uint32_t undelivered;          ///< recorded by another process, for the owner to deliver
+    int32_t codes[6];              ///< errno per FD_*_BIT
+    int32_t socket_type;
+    int32_t family;
+    uint8_t connection;
+    uint8_t connect_reported;
+    uint8_t local_read_shutdown;
+    uint8_t mode;                  ///< 0 none, 1 event objects, 2 messages
+    int32_t holders[4];            ///< pids of processes holding a registration object for the slot
+                                   ///< (0: none; -1: more than fit, never reclaimed by the dead-holder scan)
+    uint32_t mutex_ready;          ///< CEventSelect_MUTEX_READY once `lock` was initialised
+    uint32_t nonblocking;          ///< O_NONBLOCK as EventSelect last set it (the flag is the socket's, shared)
+} CEventSelect_shared_socket;
+
+/// One `duplicateSocket` export waiting for its single import.
+typedef struct CEventSelect_export {
+    uint64_t nonce;                ///< random; the import must present it
+    uint64_t inode;
+    uint64_t cookie;
+    int32_t source_pid;
+    int32_t target_pid;
+    int32_t stash_fd;              ///< the source's private descriptor, kept until the import
+    uint32_t state;                ///< 0 free, 1 waiting, 2 imported
+} CEventSelect_export;
+
+enum {
+    CEventSelect_REGISTRY_MAGIC = 0x45535231,  // "ESR1"
+    CEventSelect_REGISTRY_VERSION = 2,
+    CEventSelect_EXPORT_COUNT = 1024,
+    CEventSelect_MUTEX_READY = 0x4D555458,  // "MUTX"
+};
+// A deleted slot has inode UINT64_MAX (SharedTable.deleted in Swift).
+
+/// The mapping's header; the slots follow it.
+typedef struct CEventSelect_registry_header {
+    uint32_t magic;                ///< written last by the creator, once everything is initialised
+    uint32_t version;
+    uint32_t slot_count;           ///< a power of two
+    uint32_t used;                 ///< slots holding an inode (not free, not deleted)
+    pthread_mutex_t table_lock;    ///< robust, process-shared: insertion, deletion, exports
+    CEventSelect_export exports[CEventSelect_EXPORT_COUNT];
+} CEventSelect_registry_header;
+
+/// Initialises a robust, process-shared mutex (attribute setup is macros and C-only calls).
+int CEventSelect_mutex_init(pthread_mutex_t *mutex);
+/// Locks a robust mutex. Returns 0, or EOWNERDEAD after making it consistent again when its last
+/// holder died while holding it (the caller then repairs what the lock protects).
+int CEventSelect_mutex_lock(pthread_mutex_t *mutex);
+int CEventSelect_mutex_unlock(pthread_mutex_t *mutex);
+/// SO_COOKIE of a socket, or 0 with errno.
+uint64_t CEventSelect_socket_cookie(int fd);
 
 #ifdef __cplusplus
 }

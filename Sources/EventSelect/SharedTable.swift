@@ -1,0 +1,305 @@
+import CEventSelect
+import Glibc
+import Synchronization
+import SystemPackage
+
+/// The cross-process registry: one slot per underlying socket for every process of the user, in a
+/// shared mapping (`/dev/shm/eventselect-v2-<uid>`, or `$EVENTSELECT_REGISTRY`).
+///
+/// A slot holds the Winsock state of the socket's one registration (SPEC rules 14, 19-20): the
+/// selected events, the network-event record, the reported events, the errors, the connection
+/// state, and which process's selection is current (`owner_pid` + `owner_epoch`). The target (event
+/// object or queue) stays in the owning process. Every process reads and writes a slot under the
+/// slot's robust process-shared mutex, so a selection in one process orders against delivery in
+/// every other: once process B's `eventSelect` returns, process A's delivery sees that it no longer
+/// owns the socket and sets nothing (rule 14).
+///
+/// Open addressing keyed by inode; the socket cookie (SO_COOKIE, never reused while the system
+/// runs) tells a reused inode from the socket that had it. Robust mutexes mean a process that dies
+/// holding a lock leaves it usable (EOWNERDEAD) and the table consistent.
+///
+/// If shared memory cannot be opened, the table falls back to a private mapping: everything works
+/// within the process, and sharing with other processes is off (`isShared`).
+final class SharedTable: @unchecked Sendable {
+    // @unchecked: the mapping is shared memory; every access goes through its robust mutexes.
+    static let shared = SharedTable.open()
+
+    let header: UnsafeMutablePointer<CEventSelect_registry_header>
+    let slots: UnsafeMutablePointer<CEventSelect_shared_socket>
+    let slotCount: Int
+    let isShared: Bool
+    let name: String
+
+    private init(base: UnsafeMutableRawPointer, slotCount: Int, isShared: Bool, name: String) {
+        header = base.assumingMemoryBound(to: CEventSelect_registry_header.self)
+        slots = (base + SharedTable.slotsOffset).assumingMemoryBound(to: CEventSelect_shared_socket.self)
+        self.slotCount = slotCount
+        self.isShared = isShared
+        self.name = name
+    }
+
+    /// `inode` of a deleted slot (UINT64_MAX; the C header documents it).
+    static let deleted = UInt64.max
+    static let defaultSlotCount = 1 << 18
+    static var slotsOffset: Int { (MemoryLayout<CEventSelect_registry_header>.size + 4095) & ~4095 }
+    static func size(slotCount: Int) -> Int {
+        slotsOffset + slotCount * MemoryLayout<CEventSelect_shared_socket>.stride
+    }
+
+    private static func open() -> SharedTable {
+        let name = getenv("EVENTSELECT_REGISTRY").map { String(cString: $0) } ?? "/eventselect-v\(CEventSelect_REGISTRY_VERSION)-\(getuid())"
+        let slotCount = defaultSlotCount
+        let size = self.size(slotCount: slotCount)
+        if let base = mapShared(name: name, size: size, slotCount: slotCount) {
+            return SharedTable(base: base, slotCount: slotCount, isShared: true, name: name)
+        }
+        let base = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)!
+        precondition(base != MAP_FAILED, "EventSelect: cannot map the registry")
+        initialise(base, slotCount: slotCount)
+        return SharedTable(base: base, slotCount: slotCount, isShared: false, name: "(private)")
+    }
+
+    /// Creates or opens the shared object. The creator initialises it and publishes `magic` last;
+    /// others wait (bounded) until it is published.
+    private static func mapShared(name: String, size: Int, slotCount: Int) -> UnsafeMutableRawPointer? {
+        var created = true
+        var fd = shm_open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 && errno == EEXIST {
+            created = false
+            fd = shm_open(name, O_RDWR | O_CLOEXEC, 0o600)
+        }
+        guard fd >= 0 else { return nil }
+        defer { Glibc.close(fd) }
+        if created {
+            guard ftruncate(fd, off_t(size)) == 0 else {
+                shm_unlink(name)
+                return nil
+            }
+        } else {
+            // The creator may still be sizing it: wait until it is (bounded).
+            var info = stat()
+            for _ in 0..<2000 {
+                guard fstat(fd, &info) == 0 else { return nil }
+                if info.st_size >= size { break }
+                sched_yield()
+            }
+            guard info.st_size == size else { return nil }
+        }
+        guard let base = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), base != MAP_FAILED else {
+            return nil
+        }
+        let header = base.assumingMemoryBound(to: CEventSelect_registry_header.self)
+        if created {
+            initialise(base, slotCount: slotCount)
+        } else {
+            var published = false
+            for _ in 0..<200_000 {
+                if atomicLoad(&header.pointee.magic) == UInt32(CEventSelect_REGISTRY_MAGIC) {
+                    published = true
+                    break
+                }
+                sched_yield()
+            }
+            guard published, header.pointee.version == UInt32(CEventSelect_REGISTRY_VERSION),
+                header.pointee.slot_count == UInt32(slotCount)
+            else {
+                munmap(base, size)
+                return nil
+            }
+        }
+        return base
+    }
+
+    private static func initialise(_ base: UnsafeMutableRawPointer, slotCount: Int) {
+        let header = base.assumingMemoryBound(to: CEventSelect_registry_header.self)
+        header.pointee.version = UInt32(CEventSelect_REGISTRY_VERSION)
+        header.pointee.slot_count = UInt32(slotCount)
+        header.pointee.used = 0
+        let rc = CEventSelect_mutex_init(&header.pointee.table_lock)
+        precondition(rc == 0, "EventSelect: cannot initialise the registry lock (\(rc))")
+        // Slot mutexes are initialised when a slot is first used, so a new table touches no slot pages.
+        atomicStore(&header.pointee.magic, UInt32(CEventSelect_REGISTRY_MAGIC))
+    }
+
+    // MARK: slots
+
+    /// Runs `body` with the table lock held (insertion, deletion, exports).
+    func withTableLock<R>(_ body: () throws(Errno) -> R) throws(Errno) -> R {
+        _ = CEventSelect_mutex_lock(&header.pointee.table_lock)
+        defer { _ = CEventSelect_mutex_unlock(&header.pointee.table_lock) }
+        return try body()
+    }
+
+    /// Runs `body` with slot `index` locked.
+    @inline(__always)
+    func withSlot<R>(_ index: Int, _ body: (UnsafeMutablePointer<CEventSelect_shared_socket>) -> R) -> R {
+        let slot = lockSlot(index)
+        defer { unlockSlot(index) }
+        return body(slot)
+    }
+
+    /// Locks slot `index` and returns it; `unlockSlot` releases it.
+    @inline(__always)
+    func lockSlot(_ index: Int) -> UnsafeMutablePointer<CEventSelect_shared_socket> {
+        let slot = slots + index
+        if CEventSelect_mutex_lock(&slot.pointee.lock) == EOWNERDEAD {
+            slot.pointee.undelivered = 0
+        }
+        return slot
+    }
+
+    @inline(__always)
+    func unlockSlot(_ index: Int) {
+        _ = CEventSelect_mutex_unlock(&(slots + index).pointee.lock)
+    }
+
+    /// The slot of a socket, found or taken, with this process among its holders.
+    /// - Throws: ENOBUFS when the table is full even after reclaiming slots of exited processes.
+    func acquireSlot(_ identity: SocketIdentity, cookie: UInt64) throws(Errno) -> Int {
+        try withTableLock { () throws(Errno) -> Int in
+            if Int(header.pointee.used) * 2 > slotCount { reclaimAbandoned() }
+            if let index = findOrTake(identity, cookie: cookie) { return index }
+            reclaimAbandoned()
+            if let index = findOrTake(identity, cookie: cookie) { return index }
+            throw .noBufferSpace
+        }
+    }
+
+    /// Under the table lock: the socket's slot, found (adding this process as a holder) or taken.
+    private func findOrTake(_ identity: SocketIdentity, cookie: UInt64) -> Int? {
+        let mask = slotCount - 1
+        var index = Int(truncatingIfNeeded: (identity.inode &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+        var firstDeleted: Int?
+        for _ in 0..<slotCount {
+            let slot = slots + index
+            let inode = slot.pointee.inode
+            if inode == identity.inode {
+                withSlot(index) { slot in
+                    if slot.pointee.cookie != cookie {
+                        // The inode belonged to a socket that is gone: start the slot afresh.
+                        SharedTable.clear(slot)
+                        slot.pointee.cookie = cookie
+                        slot.pointee.holders = (0, 0, 0, 0)
+                    }
+                    SharedTable.addHolder(slot, CurrentProcess.pid)
+                }
+                return index
+            }
+            if inode == SharedTable.deleted {
+                if firstDeleted == nil { firstDeleted = index }
+            } else if inode == 0 {
+                let chosen = firstDeleted ?? index
+                take(chosen, identity: identity, cookie: cookie)
+                return chosen
+            }
+            index = (index + 1) & mask
+        }
+        if let firstDeleted {
+            take(firstDeleted, identity: identity, cookie: cookie)
+            return firstDeleted
+        }
+        return nil
+    }
+
+    /// Under the table lock: claims a free or deleted slot.
+    private func take(_ index: Int, identity: SocketIdentity, cookie: UInt64) {
+        let slot = slots + index
+        if slot.pointee.mutex_ready != UInt32(CEventSelect_MUTEX_READY) {
+            let rc = CEventSelect_mutex_init(&slot.pointee.lock)
+            precondition(rc == 0, "EventSelect: cannot initialise a registry slot lock (\(rc))")
+            slot.pointee.mutex_ready = UInt32(CEventSelect_MUTEX_READY)
+        }
+        withSlot(index) { slot in
+            SharedTable.clear(slot)
+            slot.pointee.cookie = cookie
+            slot.pointee.holders = (CurrentProcess.pid, 0, 0, 0)
+        }
+        slot.pointee.inode = identity.inode
+        header.pointee.used += 1
+    }
+
+    /// This process no longer holds a registration object for the slot; the slot is freed when no
+    /// process does.
+    func releaseSlot(_ index: Int) {
+        _ = try? withTableLock { () throws(Errno) in
+            let slot = slots + index
+            guard slot.pointee.inode != 0, slot.pointee.inode != SharedTable.deleted else { return }
+            let empty = withSlot(index) { slot -> Bool in
+                SharedTable.removeHolder(slot, CurrentProcess.pid)
+                return SharedTable.holders(slot).allSatisfy { $0 == 0 }
+            }
+            if empty { delete(index) }
+        }
+    }
+
+    /// Under the table lock: frees every slot whose holders have all exited (they cannot release).
+    private func reclaimAbandoned() {
+        for index in 0..<slotCount {
+            let slot = slots + index
+            let inode = slot.pointee.inode
+            guard inode != 0, inode != SharedTable.deleted else { continue }
+            let abandoned = withSlot(index) { slot -> Bool in
+                SharedTable.holders(slot).allSatisfy { pid in
+                    pid == 0 || (pid > 0 && pid != CurrentProcess.pid && kill(pid, 0) != 0 && errno == ESRCH)
+                }
+            }
+            if abandoned { delete(index) }
+        }
+    }
+
+    private func delete(_ index: Int) {
+        slots[index].inode = SharedTable.deleted
+        header.pointee.used -= 1
+    }
+
+    static func holders(_ slot: UnsafeMutablePointer<CEventSelect_shared_socket>) -> [Int32] {
+        let h = slot.pointee.holders
+        return [h.0, h.1, h.2, h.3]
+    }
+
+    static func addHolder(_ slot: UnsafeMutablePointer<CEventSelect_shared_socket>, _ pid: Int32) {
+        var list = holders(slot)
+        if list.contains(pid) || list.contains(-1) { return }
+        if let free = list.firstIndex(of: 0) { list[free] = pid } else { list[3] = -1 }
+        slot.pointee.holders = (list[0], list[1], list[2], list[3])
+    }
+
+    static func removeHolder(_ slot: UnsafeMutablePointer<CEventSelect_shared_socket>, _ pid: Int32) {
+        var list = holders(slot)
+        guard let at = list.firstIndex(of: pid) else { return }
+        list[at] = 0
+        slot.pointee.holders = (list[0], list[1], list[2], list[3])
+    }
+
+    /// Resets a slot's registration state (the slot's lock is held).
+    static func clear(_ slot: UnsafeMutablePointer<CEventSelect_shared_socket>) {
+        slot.pointee.mask = 0
+        slot.pointee.pending = 0
+        slot.pointee.reported = 0
+        slot.pointee.undelivered = 0
+        slot.pointee.codes = (0, 0, 0, 0, 0, 0)
+        slot.pointee.owner_pid = 0
+        slot.pointee.socket_type = 0
+        slot.pointee.family = 0
+        slot.pointee.connection = 0
+        slot.pointee.connect_reported = 0
+        slot.pointee.local_read_shutdown = 0
+        slot.pointee.mode = 0
+        slot.pointee.nonblocking = 0
+    }
+}
+
+/// Publication of the header between processes: the creator's fence orders its initialisation
+/// before `magic`; a reader's fence orders `magic` before what it reads next.
+@inline(__always)
+func atomicLoad(_ pointer: UnsafeMutablePointer<UInt32>) -> UInt32 {
+    let value = pointer.pointee
+    atomicMemoryFence(ordering: .acquiring)
+    return value
+}
+
+@inline(__always)
+func atomicStore(_ pointer: UnsafeMutablePointer<UInt32>, _ value: UInt32) {
+    atomicMemoryFence(ordering: .releasing)
+    pointer.pointee = value
+}
