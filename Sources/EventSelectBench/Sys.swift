@@ -61,11 +61,12 @@ enum Net {
         let client = try check("socket", socket(AF_INET, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0))
         do {
             try withUnsafePointer(to: &address) { pointer in
-                try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
+                _ = try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
                     try check("connect", connect(client, sa, socklen_t(MemoryLayout<sockaddr_in>.size)))
                 }
             }
-            let server = try check("accept4", accept4(listener, nil, nil, CInt(SOCK_CLOEXEC.rawValue)))
+            let server = try check("accept", Glibc.accept(listener, nil, nil))
+            _ = fcntl(server, F_SETFD, FD_CLOEXEC)
             var one: CInt = 1
             for fd in [client, server] {
                 try check("setsockopt(TCP_NODELAY)",
@@ -107,27 +108,33 @@ enum Net {
 }
 
 enum Memory {
-    /// Resident set size in bytes, from /proc/self/statm (second field, in pages).
-    static func residentBytes() throws -> Int {
+    /// Resident and resident-shared (file-backed or shared-memory) bytes, from /proc/self/statm
+    /// (second and third fields, in pages).
+    static func statm() throws -> (resident: Int, shared: Int) {
         let fd = try check("open(/proc/self/statm)", open("/proc/self/statm", O_RDONLY | O_CLOEXEC))
         defer { Glibc.close(fd) }
         var buffer = [UInt8](repeating: 0, count: 256)
         let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count - 1) }
         guard n > 0 else { throw BenchError.errno("read(/proc/self/statm)") }
         let fields = String(decoding: buffer[0..<n], as: UTF8.self).split(separator: " ")
-        guard fields.count >= 2, let pages = Int(fields[1]) else { throw BenchError("statm: unexpected format") }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard fields.count >= 3, let resident = Int(fields[1]), let shared = Int(fields[2]) else {
+            throw BenchError("statm: unexpected format")
+        }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        return (resident * page, shared * page)
     }
+
+    static func residentBytes() throws -> Int { try statm().resident }
 }
 
 enum Limits {
     /// Raises the soft RLIMIT_NOFILE to the hard limit; returns the new soft limit.
     static func raiseFileLimit() throws -> Int {
         var limit = rlimit()
-        try check("getrlimit", getrlimit(RLIMIT_NOFILE, &limit))
+        try check("getrlimit", getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit))
         if limit.rlim_cur < limit.rlim_max {
             limit.rlim_cur = limit.rlim_max
-            try check("setrlimit", setrlimit(RLIMIT_NOFILE, &limit))
+            try check("setrlimit", setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit))
         }
         return Int(clamping: limit.rlim_cur)
     }
@@ -174,7 +181,7 @@ enum Machine {
         gmtime_r(&now, &parts)
         var buffer = [CChar](repeating: 0, count: 64)
         let n = strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M:%S UTC", &parts)
-        return n > 0 ? String(cString: buffer) : "unknown"
+        return n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "unknown"
     }
 
     static func readFile(_ path: String, limit: Int = 4 << 20) -> String? {
@@ -211,15 +218,16 @@ enum Subprocess {
     /// Runs `argv` (path resolved through PATH) with `extraEnv` added; every stdout line is handed
     /// to `onLine` as it arrives. Kills the process group after `timeoutSeconds`.
     /// Returns the exit status (128+signal when killed).
-    static func run(_ argv: [String], extraEnv: [String: String] = [:], directory: String? = nil,
+    static func run(_ command: [String], extraEnv: [String: String] = [:], directory: String? = nil,
                     timeoutSeconds: Int, onLine: (String) -> Void) throws -> CInt {
+        let argv = directory.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0] + command } ?? command
         var pipeFDs: [CInt] = [-1, -1]
-        try check("pipe2", pipe2(&pipeFDs, O_CLOEXEC))
+        try check("pipe", pipe(&pipeFDs))
+        for fd in pipeFDs { try check("fcntl(FD_CLOEXEC)", fcntl(fd, F_SETFD, FD_CLOEXEC)) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
-        if let directory { posix_spawn_file_actions_addchdir_np(&actions, directory) }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -294,12 +302,17 @@ enum Subprocess {
 }
 
 /// Writes a line to stderr unbuffered (progress).
-func progress(_ text: String) {
+func progress(_ text: String) { writeLine(2, text) }
+
+/// Writes a line to stdout unbuffered (results, the report).
+func output(_ text: String) { writeLine(1, text) }
+
+func writeLine(_ fd: CInt, _ text: String) {
     var line = text + "\n"
     line.withUTF8 { bytes in
         var done = 0
         while done < bytes.count {
-            let n = Glibc.write(2, bytes.baseAddress! + done, bytes.count - done)
+            let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
             if n <= 0 { if errno == EINTR { continue }; return }
             done += n
         }
