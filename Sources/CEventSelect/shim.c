@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/kcmp.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
@@ -41,6 +42,15 @@ int CEventSelect_epoll_add_level(int epfd, int fd, uint64_t token) {
 }
 
 int CEventSelect_epoll_del(int epfd, int fd) { return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL); }
+
+int CEventSelect_epoll_has_entry(int epfd, int tfd) {
+    struct kcmp_epoll_slot slot = {.efd = (unsigned)epfd, .tfd = (unsigned)tfd, .toff = 0};
+    pid_t self = getpid();
+    long rc = syscall(SYS_kcmp, self, self, KCMP_EPOLL_TFD, (unsigned long)epfd, (unsigned long)&slot);
+    if (rc >= 0) return 1;
+    if (errno == ENOENT) return 0;
+    return -1;
+}
 
 int CEventSelect_epoll_wait(int epfd, CEventSelect_readiness *out, int max, int timeout_ms) {
     struct epoll_event events[256];

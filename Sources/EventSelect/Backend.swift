@@ -5,7 +5,7 @@ import SystemPackage
 ///
 /// The generic `Notifier` does all the bookkeeping (registry, record, re-enabling, delivery); a
 /// backend only arms, disarms and waits. Readiness is reported as poll(2) bits (`POLLIN`, `POLLOUT`,
-/// `POLLPRI`, `POLLERR`, `POLLHUP`, `POLLRDHUP`) with the token given to ``arm(_:token:)``. An armed
+/// `POLLPRI`, `POLLERR`, `POLLHUP`, `POLLRDHUP`) with the token given to `arm(_:token:)`. An armed
 /// socket reports every wake-up of the socket (edge style, never level): the interest set never
 /// changes, so selecting, cancelling and re-enabling never touch the kernel's interest list.
 protocol Backend: AnyObject, Sendable {
@@ -24,16 +24,17 @@ protocol Backend: AnyObject, Sendable {
     /// an armed socket would stay open after the program's last close: such arms are dropped as
     /// soon as the socket is not selected.
     var holdsReferences: Bool { get }
-    /// Reaps readiness, calling `handle(token, pollBits)` for each; waits up to `nanoseconds`
-    /// (0: do not wait, nil: forever) for the first. Returns the number handled.
-    func reap(nanoseconds: Int64?, _ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int
+    /// Reaps what is ready now, without waiting, calling `handle(token, pollBits)` for each.
+    /// Returns the number handled. (Waiting is ppoll on `readinessFD`, done by the caller.)
+    func reap(_ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int
     /// Watches an internal descriptor (the kick channel) for readability, reporting `token`.
     func watch(_ fd: CInt, token: UInt64) throws(Errno)
+    /// Whether the socket armed through fd number `fd` (closed since) is still armed, i.e. still
+    /// alive; nil when the kernel cannot tell.
+    func isStillArmed(_ fd: CInt) -> Bool?
     /// The tokens of every socket the kernel still has armed (nil if it cannot tell), for sweeping
     /// out registrations of sockets that are gone.
     func liveTokens() -> Set<UInt64>?
-    /// Makes a blocked `reap` return (used to stop the delivery thread).
-    func interrupt()
 }
 
 /// Tokens: the registration's slot in the low 32 bits, its generation in the high 32 (STYLE 5), so a
@@ -54,10 +55,8 @@ struct Token: Equatable {
 
     var raw: UInt64 { UInt64(generation) << 32 | UInt64(slot) }
 
-    /// The token of the backend's own wake-up descriptor, never a registration's.
-    static let interrupt = Token(slot: .max, generation: .max)
-    /// The token of the io_uring backend's poll of its fallback epoll set.
-    static let fallback = Token(slot: .max - 1, generation: .max)
+    /// The token of the io_uring backend's poll of its epoll set.
+    static let epollSet = Token(slot: .max - 1, generation: .max)
     /// The token of the process's kick channel (`KickChannel`).
     static let kick = Token(slot: .max - 2, generation: .max)
 }

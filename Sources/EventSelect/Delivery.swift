@@ -18,18 +18,21 @@ import SystemPackage
 enum NotifierDirectory {
     private struct Entry {
         var id: ObjectIdentifier
-        var backend: any Backend
+        var driver: Driver
         var thread: DeliveryThread?
     }
 
     private static let entries = Mutex<[Entry]>([])
     private static let backgroundWanted = Atomic<Bool>(false)
+    /// Numbers every reap, so a delivery can tell that a re-enabling call ran after its readiness
+    /// was collected (`RegistrationState.markReenabled`).
+    static let reapSequence = Atomic<UInt64>(0)
 
     static func add(_ id: ObjectIdentifier, _ backend: any Backend) {
         if let kicks = KickChannel.current { try? backend.watch(kicks, token: Token.kick.raw) }
         entries.withLock { entries in
-            var entry = Entry(id: id, backend: backend, thread: nil)
-            if backgroundWanted.load(ordering: .acquiring) { entry.thread = DeliveryThread.start(backend) }
+            var entry = Entry(id: id, driver: Driver(backend), thread: nil)
+            if backgroundWanted.load(ordering: .acquiring) { entry.thread = DeliveryThread.start(entry.driver) }
             entries.append(entry)
         }
     }
@@ -48,7 +51,7 @@ enum NotifierDirectory {
         entries.withLock { entries in
             guard !backgroundWanted.exchange(true, ordering: .acquiringAndReleasing) else { return }
             for index in entries.indices where entries[index].thread == nil {
-                entries[index].thread = DeliveryThread.start(entries[index].backend)
+                entries[index].thread = DeliveryThread.start(entries[index].driver)
             }
         }
     }
@@ -56,20 +59,18 @@ enum NotifierDirectory {
     /// Every notifier watches the process's kick channel (created after some notifiers exist).
     static func watchKicks(_ fd: CInt) {
         let snapshot = entries.withLock { $0 }
-        for entry in snapshot { try? entry.backend.watch(fd, token: Token.kick.raw) }
+        for entry in snapshot { try? entry.driver.backend.watch(fd, token: Token.kick.raw) }
     }
 
     /// Every notifier's backend.
     static func backends() -> [any Backend] {
-        entries.withLock { $0.map(\.backend) }
+        entries.withLock { $0.map(\.driver.backend) }
     }
 
     /// Reaps every notifier's backend without blocking and delivers what it reports.
     static func driveAll() {
         let snapshot = entries.withLock { $0 }  // copy-on-write: a retain, no allocation
-        for entry in snapshot {
-            _ = try? entry.backend.reap(nanoseconds: 0, dispatch)
-        }
+        for entry in snapshot { entry.driver.drain() }
     }
 
     /// Blocks until one of `extra` or a backend's readiness descriptor is readable, or
@@ -79,15 +80,20 @@ enum NotifierDirectory {
         var fds = [pollfd]()
         fds.reserveCapacity(extra.count + snapshot.count)
         for fd in extra { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
-        for entry in snapshot { fds.append(pollfd(fd: entry.backend.readinessFD, events: Int16(POLLIN), revents: 0)) }
+        for entry in snapshot {
+            fds.append(pollfd(fd: entry.driver.backend.readinessFD, events: Int16(POLLIN), revents: 0))
+        }
         try fds.withUnsafeMutableBufferPointer { buffer throws(Errno) in
             try waitReadable(buffer, nanoseconds: nanoseconds)
         }
     }
 
     /// Delivers one readiness report: records what the bits show on the socket the token names and
-    /// sets its event object or posts its messages. Stale tokens are dropped (STYLE 5).
-    static func dispatch(_ token: UInt64, _ bits: UInt32) {
+    /// sets its event object or posts its messages. Stale tokens are dropped (STYLE 5). If a
+    /// re-enabling call ran on the socket after this report was collected (reap `sequence`), the
+    /// bits may show a condition that call consumed (the connection it accepted, the data it
+    /// read): the socket is looked at again instead.
+    static func dispatch(_ token: UInt64, _ bits: UInt32, sequence: UInt64) {
         if token == Token.kick.raw {
             KickChannel.drain()
             return
@@ -97,23 +103,57 @@ enum NotifierDirectory {
             // Only the process whose selection is current observes; others' entries are leftovers.
             guard state.ownedHere else { return }
             var probe = Probe(remembered: state.knownFD, identity: registration.identity)
+            var bits = bits
+            if state.local.pointee.reenabledAt >= sequence {
+                guard let fd = probe.fd, let current = try? levelCheck(fd) else { return }
+                bits = current
+            }
             let recorded = state.observe(bits, probe: &probe)
             if !recorded.isEmpty { state.deliver(recorded: recorded) }
         }
     }
 }
 
-/// One background thread blocked in a backend, delivering as reports arrive.
-final class DeliveryThread: Sendable {
-    private let backend: any Backend
-    private let stopped = Atomic<Bool>(false)
+/// One notifier's delivery: reaping its backend and dispatching what it reports happen together
+/// under one lock, so once a thread has drained, every report taken before it by another thread
+/// has been delivered too (a wait never misses an event that another thread is still delivering).
+final class Driver: Sendable {
+    let backend: any Backend
+    private let lock = Mutex(())
 
-    private init(_ backend: any Backend) {
+    init(_ backend: any Backend) {
         self.backend = backend
     }
 
-    static func start(_ backend: any Backend) -> DeliveryThread {
-        let thread = DeliveryThread(backend)
+    /// Reaps without blocking and delivers.
+    func drain() {
+        lock.withLock { _ in
+            let sequence = NotifierDirectory.reapSequence.add(1, ordering: .acquiringAndReleasing).newValue
+            _ = try? backend.reap { token, bits in NotifierDirectory.dispatch(token, bits, sequence: sequence) }
+        }
+    }
+}
+
+/// One background thread per notifier, once background delivery is wanted: it waits for the
+/// backend's readiness descriptor without consuming anything, then drains like any waiter.
+final class DeliveryThread: Sendable {
+    private let driver: Driver
+    private let stopped = Atomic<Bool>(false)
+    /// Written by `stop`.
+    private let wakeFD: CInt
+
+    private init(_ driver: Driver, wakeFD: CInt) {
+        self.driver = driver
+        self.wakeFD = wakeFD
+    }
+
+    deinit {
+        Glibc.close(wakeFD)
+    }
+
+    static func start(_ driver: Driver) -> DeliveryThread? {
+        guard let wakeFD = try? syscall({ CEventSelect_eventfd() }) else { return nil }
+        let thread = DeliveryThread(driver, wakeFD: wakeFD)
         var id = pthread_t()
         let context = Unmanaged.passRetained(thread).toOpaque()
         let rc = pthread_create(
@@ -123,25 +163,35 @@ final class DeliveryThread: Sendable {
                 thread.run()
                 return nil
             }, context)
-        precondition(rc == 0, "EventSelect: cannot start a delivery thread (pthread_create: \(rc))")
+        guard rc == 0 else {
+            Unmanaged<DeliveryThread>.fromOpaque(context).release()
+            return nil
+        }
         pthread_detach(id)
         return thread
     }
 
     private func run() {
+        var fds = [
+            pollfd(fd: driver.backend.readinessFD, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0),
+        ]
         while !stopped.load(ordering: .acquiring) {
             do {
-                _ = try backend.reap(nanoseconds: nil, NotifierDirectory.dispatch)
+                try fds.withUnsafeMutableBufferPointer { buffer throws(Errno) in
+                    try waitReadable(buffer, nanoseconds: nil)
+                }
             } catch {
-                // EINTR is retried inside; anything else on our own descriptor means it is gone.
                 assertOwned(error, "backend")
                 return
             }
+            if stopped.load(ordering: .acquiring) { return }
+            driver.drain()
         }
     }
 
     func stop() {
         stopped.store(true, ordering: .releasing)
-        backend.interrupt()
+        _ = CEventSelect_eventfd_signal(wakeFD)
     }
 }

@@ -17,28 +17,12 @@ import SystemPackage
 final class EpollBackend: Backend {
     let kind = NotifierBackend.epoll
     let epollFD: CInt
-    /// An eventfd in the epoll set, written by `interrupt`.
-    private let wakeFD: CInt
 
     init() throws(Errno) {
         epollFD = try syscall { CEventSelect_epoll_create() }
-        do {
-            wakeFD = try syscall { CEventSelect_eventfd() }
-        } catch {
-            Glibc.close(epollFD)
-            throw error
-        }
-        do {
-            try syscall { CEventSelect_epoll_add_level(epollFD, wakeFD, Token.interrupt.raw) }
-        } catch {
-            Glibc.close(wakeFD)
-            Glibc.close(epollFD)
-            throw error
-        }
     }
 
     deinit {
-        Glibc.close(wakeFD)
         Glibc.close(epollFD)
     }
 
@@ -74,28 +58,20 @@ final class EpollBackend: Backend {
     /// Reports taken per `epoll_wait`.
     static let batch = 64
 
-    func reap(nanoseconds: Int64?, _ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int {
-        let timeoutMS: CInt
-        if let nanoseconds {
-            // Round up so a short wait does not become a busy poll.
-            timeoutMS = nanoseconds == 0 ? 0 : CInt(clamping: (nanoseconds + 999_999) / 1_000_000)
-        } else {
-            timeoutMS = -1
-        }
-        return try withUnsafeTemporaryAllocation(of: CEventSelect_readiness.self, capacity: EpollBackend.batch) {
+    func reap(_ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int {
+        try withUnsafeTemporaryAllocation(of: CEventSelect_readiness.self, capacity: EpollBackend.batch) {
             buffer throws(Errno) -> Int in
-            let count = try syscall { CEventSelect_epoll_wait(epollFD, buffer.baseAddress, CInt(EpollBackend.batch), timeoutMS) }
-            var handled = 0
-            for index in 0..<Int(count) {
-                let report = buffer[index]
-                if report.token == Token.interrupt.raw {
-                    _ = CEventSelect_eventfd_drain(wakeFD)
-                    continue
-                }
-                handle(report.token, report.events)
-                handled += 1
-            }
-            return handled
+            let count = try syscall { CEventSelect_epoll_wait(epollFD, buffer.baseAddress, CInt(EpollBackend.batch), 0) }
+            for index in 0..<Int(count) { handle(buffer[index].token, buffer[index].events) }
+            return Int(count)
+        }
+    }
+
+    func isStillArmed(_ fd: CInt) -> Bool? {
+        switch CEventSelect_epoll_has_entry(epollFD, fd) {
+        case 1: return true
+        case 0: return false
+        default: return nil
         }
     }
 
@@ -113,9 +89,5 @@ final class EpollBackend: Backend {
             if let token = UInt64(words[at + 1], radix: 16) { tokens.insert(token) }
         }
         return tokens
-    }
-
-    func interrupt() {
-        _ = CEventSelect_eventfd_signal(wakeFD)
     }
 }

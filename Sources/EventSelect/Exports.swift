@@ -35,16 +35,24 @@ enum Exports {
                 let exports = withUnsafeMutablePointer(to: &table.header.pointee.exports) {
                     UnsafeMutableRawPointer($0).assumingMemoryBound(to: CEventSelect_export.self)
                 }
-                for index in 0..<Int(CEventSelect_EXPORT_COUNT) {
-                    let entry = exports + index
-                    // Free, or left behind by a source that has exited (its stash died with it).
-                    let reusable = entry.pointee.state == State.free.rawValue
-                        || (kill(entry.pointee.source_pid, 0) != 0 && errno == ESRCH)
-                    guard reusable else { continue }
-                    entry.pointee = CEventSelect_export(
-                        nonce: nonce, inode: identity.inode, cookie: cookie, source_pid: me, target_pid: target,
-                        stash_fd: stash, state: State.waiting.rawValue)
-                    return index
+                // Free entries (or ones left behind by a source that exited: its stash died with it)
+                // first; then imported ones, whose replay only then stops reading EALREADY.
+                for pass in 0..<2 {
+                    for index in 0..<Int(CEventSelect_EXPORT_COUNT) {
+                        let entry = exports + index
+                        let state = entry.pointee.state
+                        let reusable =
+                            pass == 0
+                            ? state == State.free.rawValue
+                                || (state == State.waiting.rawValue && kill(entry.pointee.source_pid, 0) != 0
+                                    && errno == ESRCH)
+                            : state == State.imported.rawValue
+                        guard reusable else { continue }
+                        entry.pointee = CEventSelect_export(
+                            nonce: nonce, inode: identity.inode, cookie: cookie, source_pid: me, target_pid: target,
+                            stash_fd: stash, state: State.waiting.rawValue)
+                        return index
+                    }
                 }
                 throw .noBufferSpace
             }
@@ -116,10 +124,8 @@ enum Exports {
                 return try syscall { CEventSelect_pidfd_getfd(pidfd, stash) }
             } catch .badFileDescriptor {
                 throw .staleNFSFileHandle
-            } catch .noSuchProcess {
-                throw .noSuchProcess
-            } catch {
-                // EPERM and friends: the source hands it over itself.
+            } catch .permissionDenied, .notPermitted, .noFunction {
+                // Refused (Yama ptrace_scope, seccomp, an old kernel): the source hands it over itself.
             }
         }
         return try KickChannel.requestDescriptor(from: source, nonce: nonce)
@@ -130,19 +136,10 @@ enum Exports {
         stashes.withLock { $0[nonce] }
     }
 
-    /// The export was imported: close the stash and free the table entry.
+    /// The export was imported: close the stash. The table entry stays marked imported, so a
+    /// second import is told so (EALREADY) until the entry is reused.
     static func release(nonce: UInt64) {
         guard let stash = stashes.withLock({ $0.removeValue(forKey: nonce) }) else { return }
         Glibc.close(stash)
-        let table = SharedTable.shared
-        _ = try? table.withTableLock { () throws(Errno) in
-            let exports = withUnsafeMutablePointer(to: &table.header.pointee.exports) {
-                UnsafeMutableRawPointer($0).assumingMemoryBound(to: CEventSelect_export.self)
-            }
-            for index in 0..<Int(CEventSelect_EXPORT_COUNT) where exports[index].nonce == nonce {
-                exports[index].state = State.free.rawValue
-                exports[index].nonce = 0
-            }
-        }
     }
 }

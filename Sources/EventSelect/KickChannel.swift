@@ -123,7 +123,8 @@ enum KickChannel {
         let count = try syscall { CEventSelect_recv_fd(socket, &fd, &echoed, 8) }
         guard count == 8, echoed == nonce, fd >= 0 else {
             if fd >= 0 { Glibc.close(fd) }
-            throw .staleNFSFileHandle
+            // A descriptor that could not be installed (the table is full) is dropped by the kernel.
+            throw fd < 0 && count == 8 ? .tooManyOpenFiles : .staleNFSFileHandle
         }
         return fd
     }

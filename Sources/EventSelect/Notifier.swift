@@ -237,6 +237,7 @@ public final class Notifier: Sendable {
         let code = errno
         if let registration {
             registration.withState { state in
+                state.markReenabled()
                 guard state.isSelected else { return }
                 // A stream receive that returned less than asked drained the queue; anything that
                 // arrives later is a new edge. Otherwise look again (rule 10).
@@ -266,6 +267,7 @@ public final class Notifier: Sendable {
         if code == EWOULDBLOCK, let registration = Registry.shared.registration(cached: fd) {
             registration.withState { state in
                 state.reenable(.write)
+                state.markReenabled()
                 guard state.isSelected else { return }
                 recheck(&state, registration, fd)
             }
@@ -297,6 +299,7 @@ public final class Notifier: Sendable {
         } while accepted == -1 && errno == EINTR
         let code = errno
         let inherited = registration?.withState { state -> (NetworkEvents, Target, CInt, CInt)? in
+            state.markReenabled()
             guard state.isSelected else { return nil }
             recheck(&state, registration!, fd)
             // Only this process holds the listener's event object or queue to hand on.
@@ -419,6 +422,7 @@ public final class Notifier: Sendable {
         let fd = socket.rawValue
         let (identity, registration) = try Registry.shared.resolve(fd)
         var activeHere = false
+        var orphaned: [any Backend] = []
         registration?.withState { state in
             activeHere = state.ownedHere
             for index in state.arms.indices.reversed() where state.arms[index].keyed && state.arms[index].fd == fd {
@@ -426,6 +430,7 @@ public final class Notifier: Sendable {
                     // Keep watching while another descriptor remains, without keeping the socket open.
                     try? state.arms[index].backend.orphan(fd, token: registration!.token.raw)
                     state.arms[index].keyed = false
+                    orphaned.append(state.arms[index].backend)
                 } else {
                     try? state.arms[index].backend.disarm(fd, token: registration!.token.raw)
                     state.arms.remove(at: index)
@@ -437,10 +442,16 @@ public final class Notifier: Sendable {
         // close(2) is not retried on EINTR: on Linux the descriptor is gone either way.
         let failed = Glibc.close(fd) != 0 && errno != EINTR
         let code = errno
-        // Not delivering here and no other descriptor seen here: this process lets go of the
-        // socket's registration (its slot stays while another process holds it).
-        if let registration, !activeHere, !Registry.shared.hasDescriptor(of: identity) {
-            Registry.shared.retire(registration)
+        if let registration {
+            if !activeHere {
+                // Not delivering here and no other descriptor seen here: this process lets go of
+                // the socket's registration (its slot stays while another process holds it).
+                if !Registry.shared.hasDescriptor(of: identity) { Registry.shared.retire(registration) }
+            } else if !orphaned.isEmpty, orphaned.allSatisfy({ $0.isStillArmed(fd) == false }) {
+                // That was the socket's last descriptor anywhere: the kernel dropped its entries,
+                // so the registration ends with it (rule 17), and its event object or queue is let go.
+                Registry.shared.retire(registration)
+            }
         }
         if failed { throw Errno(rawValue: code) }
     }

@@ -89,6 +89,8 @@ struct LocalState {
     /// A descriptor of the socket in this process, used for queries during delivery; checked
     /// against the identity before use, since the program may have closed it.
     var knownFD: CInt
+    /// `NotifierDirectory.reapSequence` when a re-enabling call last finished its syscall.
+    var reenabledAt: UInt64 = 0
 }
 
 /// The state of one registration while its locks are held: the shared slot's fields and this
@@ -216,6 +218,11 @@ struct RegistrationState {
     mutating func reenable(_ event: NetworkEvents) {
         pending.remove(event)
         reported.remove(event)
+    }
+
+    /// A re-enabling call finished its syscall: readiness collected before now may be stale.
+    mutating func markReenabled() {
+        local.pointee.reenabledAt = NotifierDirectory.reapSequence.load(ordering: .acquiring)
     }
 
     /// Delivers what was just recorded. In the owning process: event mode sets the event object if
@@ -373,7 +380,9 @@ struct RegistrationState {
                 return nil
             }
         }
-        if localReadShutdown && bits & UInt32(POLLHUP) == 0 { return nil }
+        // AF_UNIX: after a local SHUT_RD the socket's state cannot show the peer's close any more
+        // (unix_shutdown mirrors the bits onto both ends), so nothing is taken for FD_CLOSE.
+        if localReadShutdown { return nil }
         return PeerClose(error: nil)
     }
 

@@ -28,6 +28,8 @@ final class Registry: Sendable {
         var bySharedSlot: [Int: Registration] = [:]
         /// How many cached descriptors name each identity.
         var descriptorCounts: [SocketIdentity: Int] = [:]
+        /// Identities known to have no slot, with `SharedTable.insertions` when that was checked.
+        var noSlot: [SocketIdentity: UInt32] = [:]
         /// Registrations beyond which the next creation first sweeps out those of dead sockets.
         var sweepThreshold = 4096
 
@@ -63,28 +65,54 @@ final class Registry: Sendable {
             if tables.identities[fd] != identity { tables.cache(fd, identity) }
             return tables.byIdentity[identity]
         }
-        return (identity, registration)
+        return (identity, registration ?? attach(identity, fd))
+    }
+
+    /// A registration for a socket another process registered (rules 19-20: the record, the
+    /// selection and re-enabling are the socket's, whichever process holds the descriptor), or nil.
+    /// "No slot" is cached until the shared table takes a new slot, so unselected sockets cost no
+    /// table lookup on the hot calls.
+    private func attach(_ identity: SocketIdentity, _ fd: CInt) -> Registration? {
+        let table = SharedTable.shared
+        let insertions = table.insertions
+        if tables.withLock({ $0.noSlot[identity] == insertions }) { return nil }
+        guard let slot = table.attachSlot(identity, cookie: CEventSelect_socket_cookie(fd)) else {
+            tables.withLock { tables in
+                if tables.noSlot.count > 65536 { tables.noSlot.removeAll() }
+                tables.noSlot[identity] = insertions
+            }
+            return nil
+        }
+        return try? registration(for: identity, socket: fd, slot: slot)
     }
 
     /// The registration of the socket behind `fd`, from the cache when the descriptor is known
     /// (no syscall), else resolving it. Used by the re-enabling calls, whose own syscall then
     /// reports a bad descriptor.
     func registration(cached fd: CInt) -> Registration? {
-        let cached: Registration?? = tables.withLock { tables in
-            guard let identity = tables.identities[fd] else { return .none }
-            return .some(tables.byIdentity[identity])
+        let cached: (SocketIdentity, Registration?)? = tables.withLock { tables in
+            guard let identity = tables.identities[fd] else { return nil }
+            return (identity, tables.byIdentity[identity])
         }
-        if let cached { return cached }
-        return try? resolve(fd).1
+        guard let (identity, registration) = cached else { return try? resolve(fd).1 }
+        return registration ?? attach(identity, fd)
     }
 
     /// The registration of `identity`, created if there is none (taking the socket's slot in the
     /// cross-process table).
     /// - Throws: ENOBUFS when the cross-process table is full.
-    func registration(for identity: SocketIdentity, socket fd: CInt) throws(Errno) -> Registration {
-        if let existing = tables.withLock({ $0.byIdentity[identity] }) { return existing }
+    func registration(for identity: SocketIdentity, socket fd: CInt, slot: Int? = nil) throws(Errno) -> Registration {
+        if let existing = tables.withLock({ $0.byIdentity[identity] }) {
+            if let slot { SharedTable.shared.releaseSlot(slot) }
+            return existing
+        }
         if tables.withLock({ $0.byIdentity.count >= $0.sweepThreshold }) { sweep() }
-        let sharedSlot = try SharedTable.shared.acquireSlot(identity, cookie: CEventSelect_socket_cookie(fd))
+        let sharedSlot: Int
+        if let slot {
+            sharedSlot = slot
+        } else {
+            sharedSlot = try SharedTable.shared.acquireSlot(identity, cookie: CEventSelect_socket_cookie(fd))
+        }
         let (registration, duplicate) = tables.withLock { tables -> (Registration, Bool) in
             if let existing = tables.byIdentity[identity] { return (existing, true) }
             let slot: UInt32
@@ -101,6 +129,7 @@ final class Registry: Sendable {
             tables.slots[Int(slot)] = registration
             tables.byIdentity[identity] = registration
             tables.bySharedSlot[sharedSlot] = registration
+            tables.noSlot.removeValue(forKey: identity)
             if tables.identities[fd] != identity { tables.cache(fd, identity) }
             return (registration, false)
         }

@@ -4,7 +4,7 @@ import Synchronization
 import SystemPackage
 
 /// The cross-process registry: one slot per underlying socket for every process of the user, in a
-/// shared mapping (`/dev/shm/eventselect-v2-<uid>`, or `$EVENTSELECT_REGISTRY`).
+/// shared mapping (`/dev/shm/eventselect-v3-<uid>`, or `$EVENTSELECT_REGISTRY`).
 ///
 /// A slot holds the Winsock state of the socket's one registration (SPEC rules 14, 19-20): the
 /// selected events, the network-event record, the reported events, the errors, the connection
@@ -216,6 +216,32 @@ final class SharedTable: @unchecked Sendable {
         }
         slot.pointee.inode = identity.inode
         header.pointee.used += 1
+        header.pointee.insertions &+= 1
+    }
+
+    /// The number of slots ever taken (a plain read: a stale value only costs a lookup).
+    var insertions: UInt32 { header.pointee.insertions }
+
+    /// The socket's slot if some process registered it, with this process added as a holder;
+    /// nil when there is none (nothing is taken).
+    func attachSlot(_ identity: SocketIdentity, cookie: UInt64) -> Int? {
+        (try? withTableLock { () throws(Errno) -> Int? in
+            let mask = slotCount - 1
+            var index = Int(truncatingIfNeeded: (identity.inode &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+            for _ in 0..<slotCount {
+                let inode = slots[index].inode
+                if inode == 0 { return nil }
+                if inode == identity.inode {
+                    return withSlot(index) { slot -> Int? in
+                        guard slot.pointee.cookie == cookie else { return nil }
+                        SharedTable.addHolder(slot, CurrentProcess.pid)
+                        return index
+                    }
+                }
+                index = (index + 1) & mask
+            }
+            return nil
+        }) ?? nil
     }
 
     /// This process no longer holds a registration object for the slot; the slot is freed when no

@@ -31,7 +31,7 @@ final class URingBackend: Backend, @unchecked Sendable {
         var moreReady = true
     }
 
-    private static let epollToken = Token.fallback.raw
+    private static let epollToken = Token.epollSet.raw
 
     init() throws(Errno) {
         guard let ring = CEventSelect_uring_create(64) else { throw Errno(rawValue: errno) }
@@ -56,18 +56,13 @@ final class URingBackend: Backend, @unchecked Sendable {
     func disarm(_ fd: CInt, token: UInt64) throws(Errno) { try interest.disarm(fd, token: token) }
     func orphan(_ fd: CInt, token: UInt64) throws(Errno) { try interest.orphan(fd, token: token) }
     func watch(_ fd: CInt, token: UInt64) throws(Errno) { try interest.watch(fd, token: token) }
-    func interrupt() { interest.interrupt() }
     func liveTokens() -> Set<UInt64>? { interest.liveTokens() }
+    func isStillArmed(_ fd: CInt) -> Bool? { interest.isStillArmed(fd) }
 
-    func reap(nanoseconds: Int64?, _ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int {
-        if nanoseconds == 0 {
-            // The free check: no completion and nothing left over means nothing is ready.
-            let mustLook = try ringLock.withLockIfAvailable { state throws(Errno) -> Bool in try consume(&state) }
-            guard mustLook ?? true else { return 0 }
-        } else {
-            _ = try ringLock.withLock { state throws(Errno) -> Bool in try consume(&state) }
-        }
-        let handled = try interest.reap(nanoseconds: nanoseconds, handle)
+    func reap(_ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int {
+        // The free check: no completion and nothing left over means nothing is ready.
+        guard try ringLock.withLock({ state throws(Errno) -> Bool in try consume(&state) }) else { return 0 }
+        let handled = try interest.reap(handle)
         ringLock.withLock { $0.moreReady = handled >= EpollBackend.batch }
         return handled
     }

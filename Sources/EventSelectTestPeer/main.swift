@@ -20,6 +20,20 @@ import EventSelect
 import Glibc
 import SystemPackage
 
+/// Descriptors inherited from the test process (its sockets are not close-on-exec) would keep
+/// sockets of other tests alive: close everything but stdin, stdout and stderr first.
+func closeInheritedDescriptors() {
+    guard let directory = opendir("/proc/self/fd") else { return }
+    var inherited: [CInt] = []
+    while let entry = readdir(directory) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        if let fd = CInt(name), fd > 2, fd != dirfd(directory) { inherited.append(fd) }
+    }
+    closedir(directory)
+    for fd in inherited { close(fd) }
+}
+closeInheritedDescriptors()
+
 let notifier = Notifier.shared
 var events: [CInt: SocketEvent] = [:]
 let queue = try! MessageQueue()

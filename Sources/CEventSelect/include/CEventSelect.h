@@ -46,6 +46,10 @@ int CEventSelect_epoll_add(int epfd, int fd, uint64_t token);
 int CEventSelect_epoll_add_level(int epfd, int fd, uint64_t token);
 /// EPOLL_CTL_DEL.
 int CEventSelect_epoll_del(int epfd, int fd);
+/// Whether epoll `epfd` still holds an entry registered through fd number `tfd` (which may be
+/// closed by now): 1 yes, 0 no, -1 with errno when the kernel cannot tell (kcmp(2) KCMP_EPOLL_TFD;
+/// its struct and constant come from linux/kcmp.h). An entry lives until its socket's last close.
+int CEventSelect_epoll_has_entry(int epfd, int tfd);
 /// epoll_wait, unpacking into `out`. Returns the count, or -1 with errno.
 int CEventSelect_epoll_wait(int epfd, CEventSelect_readiness *out, int max, int timeout_ms);
 
@@ -166,7 +170,7 @@ typedef struct CEventSelect_export {
 
 enum {
     CEventSelect_REGISTRY_MAGIC = 0x45535231,  // "ESR1"
-    CEventSelect_REGISTRY_VERSION = 2,
+    CEventSelect_REGISTRY_VERSION = 3,
     CEventSelect_EXPORT_COUNT = 1024,
     CEventSelect_MUTEX_READY = 0x4D555458,  // "MUTX"
 };
@@ -178,6 +182,8 @@ typedef struct CEventSelect_registry_header {
     uint32_t version;
     uint32_t slot_count;           ///< a power of two
     uint32_t used;                 ///< slots holding an inode (not free, not deleted)
+    uint32_t insertions;           ///< bumped whenever a slot is taken: lets a process cache "no slot"
+    uint32_t reserved;
     pthread_mutex_t table_lock;    ///< robust, process-shared: insertion, deletion, exports
     CEventSelect_export exports[CEventSelect_EXPORT_COUNT];
 } CEventSelect_registry_header;
