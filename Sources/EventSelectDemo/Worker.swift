@@ -214,12 +214,7 @@ final class Worker: @unchecked Sendable {
             let record = try notifier.enumNetworkEvents(socket, resetting: events[index - 1])
             if record.events.contains(.read) { serve(socket) }
             if record.events.contains(.close) {
-                // Workaround, not Winsock necessity: EventSelect keeps the registration of a closed
-                // socket, and with it this SocketEvent's eventfd, until a lazy sweep at 4096
-                // registrations, so one event per connection hits EMFILE after ~1000 connections
-                // under `ulimit -n 1024`. Cancelling first (WSAEventSelect(s, e, 0), as many Windows
-                // programs do before closesocket) releases it at once. Reported with a reproduction.
-                try? notifier.eventSelect(socket, events[index - 1], [])
+                // Closing the socket's last descriptor ends its registration and lets go of the event.
                 finish(socket)
                 sockets.remove(at: index - 1)
                 events.remove(at: index - 1)
