@@ -20,10 +20,6 @@ protocol Backend: AnyObject, Sendable {
     /// `fd` is about to be closed but the registration must go on while the socket lives (SPEC rule
     /// 17): keep reporting for the socket without holding it open.
     func orphan(_ fd: CInt, token: UInt64) throws(Errno)
-    /// Whether an armed socket holds a reference to the socket's file (io_uring polls do), so that
-    /// an armed socket would stay open after the program's last close: such arms are dropped as
-    /// soon as the socket is not selected.
-    var holdsReferences: Bool { get }
     /// Reaps what is ready now, without waiting, calling `handle(token, pollBits)` for each.
     /// Returns the number handled. (Waiting is ppoll on `readinessFD`, done by the caller.)
     func reap(_ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int

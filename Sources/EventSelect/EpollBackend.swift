@@ -53,7 +53,6 @@ final class EpollBackend: Backend {
     /// Nothing to do: the entry stays, keyed by the open file, until the socket's last close.
     func orphan(_ fd: CInt, token: UInt64) throws(Errno) {}
 
-    var holdsReferences: Bool { false }
 
     /// Reports taken per `epoll_wait`.
     static let batch = 64

@@ -134,10 +134,7 @@ public final class Notifier: Sendable {
             }
             // This selection replaces any other, in this process or another (rule 14).
             state.claim(events, target)
-            guard !events.isEmpty else {
-                dropReferences(&state, registration.token)
-                return
-            }
+            guard !events.isEmpty else { return }
             // Arm before looking, so an edge between the look and the arm cannot be missed.
             try arm(&state, registration.token, fd)
             let before = state.connection
@@ -489,14 +486,6 @@ public final class Notifier: Sendable {
     }
 
     // MARK: helpers
-
-    /// A cancelled socket must not be held open by a backend whose arms hold references (io_uring).
-    private func dropReferences(_ state: inout RegistrationState, _ token: Token) {
-        for index in state.arms.indices.reversed() where state.arms[index].keyed && state.arms[index].backend.holdsReferences {
-            try? state.arms[index].backend.disarm(state.arms[index].fd, token: token.raw)
-            state.arms.remove(at: index)
-        }
-    }
 
     /// After a re-enabling call: if the condition still holds, record and deliver again (rule 10).
     private func recheck(_ state: inout RegistrationState, _ registration: Registration, _ fd: CInt) {

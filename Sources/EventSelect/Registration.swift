@@ -78,6 +78,40 @@ struct Arm {
     var keyed: Bool
 }
 
+/// The arms of a registration: almost always one (one notifier), so the first is stored inline and
+/// a registration costs no array allocation; `rest` holds the arms of further notifiers.
+struct ArmList {
+    private var first: Arm?
+    private var rest: [Arm] = []
+
+    var isEmpty: Bool { first == nil }
+    var count: Int { first == nil ? 0 : 1 + rest.count }
+    var indices: Range<Int> { 0..<count }
+
+    subscript(index: Int) -> Arm {
+        get { index == 0 ? first! : rest[index - 1] }
+        set {
+            if index == 0 { first = newValue } else { rest[index - 1] = newValue }
+        }
+    }
+
+    mutating func append(_ arm: Arm) {
+        if first == nil { first = arm } else { rest.append(arm) }
+    }
+
+    mutating func remove(at index: Int) {
+        if index > 0 {
+            rest.remove(at: index - 1)
+        } else {
+            first = rest.isEmpty ? nil : rest.removeFirst()
+        }
+    }
+
+    func contains(where predicate: (Arm) -> Bool) -> Bool {
+        indices.contains { predicate(self[$0]) }
+    }
+}
+
 /// What a registration keeps in this process.
 struct LocalState {
     /// Where this process delivers while its selection is the current one.
@@ -85,7 +119,7 @@ struct LocalState {
     /// The slot's `owner_epoch` of this process's current selection.
     var epoch: UInt64 = 0
     /// Backends that armed this socket.
-    var arms: [Arm] = []
+    var arms = ArmList()
     /// A descriptor of the socket in this process, used for queries during delivery; checked
     /// against the identity before use, since the program may have closed it.
     var knownFD: CInt
@@ -153,9 +187,9 @@ struct RegistrationState {
         get { local.pointee.target }
         nonmutating set { local.pointee.target = newValue }
     }
-    var arms: [Arm] {
+    var arms: ArmList {
         get { local.pointee.arms }
-        nonmutating set { local.pointee.arms = newValue }
+        nonmutating _modify { yield &local.pointee.arms }
     }
     var knownFD: CInt {
         get { local.pointee.knownFD }

@@ -4,7 +4,7 @@ import Synchronization
 import SystemPackage
 
 /// The cross-process registry: one slot per underlying socket for every process of the user, in a
-/// shared mapping (`/dev/shm/eventselect-v3-<uid>`, or `$EVENTSELECT_REGISTRY`).
+/// shared mapping (`/dev/shm/eventselect-v4-<uid>`, or `$EVENTSELECT_REGISTRY`).
 ///
 /// A slot holds the Winsock state of the socket's one registration (SPEC rules 14, 19-20): the
 /// selected events, the network-event record, the reported events, the errors, the connection
@@ -14,7 +14,7 @@ import SystemPackage
 /// every other: once process B's `eventSelect` returns, process A's delivery sees that it no longer
 /// owns the socket and sets nothing (rule 14).
 ///
-/// Open addressing keyed by inode; the socket cookie (SO_COOKIE, never reused while the system
+/// A bucket index keyed by inode (open addressing) names slots handed out densely; the socket cookie (SO_COOKIE, never reused while the system
 /// runs) tells a reused inode from the socket that had it. Robust mutexes mean a process that dies
 /// holding a lock leaves it usable (EOWNERDEAD) and the table consistent.
 ///
@@ -25,6 +25,8 @@ final class SharedTable: @unchecked Sendable {
     static let shared = SharedTable.open()
 
     let header: UnsafeMutablePointer<CEventSelect_registry_header>
+    /// slot + 1, 0 for empty, `tombstone` for deleted.
+    let buckets: UnsafeMutablePointer<UInt32>
     let slots: UnsafeMutablePointer<CEventSelect_shared_socket>
     let slotCount: Int
     let isShared: Bool
@@ -32,18 +34,21 @@ final class SharedTable: @unchecked Sendable {
 
     private init(base: UnsafeMutableRawPointer, slotCount: Int, isShared: Bool, name: String) {
         header = base.assumingMemoryBound(to: CEventSelect_registry_header.self)
-        slots = (base + SharedTable.slotsOffset).assumingMemoryBound(to: CEventSelect_shared_socket.self)
+        buckets = (base + SharedTable.bucketsOffset).assumingMemoryBound(to: UInt32.self)
+        slots = (base + SharedTable.slotsOffset(slotCount: slotCount)).assumingMemoryBound(
+            to: CEventSelect_shared_socket.self)
         self.slotCount = slotCount
         self.isShared = isShared
         self.name = name
     }
 
-    /// `inode` of a deleted slot (UINT64_MAX; the C header documents it).
-    static let deleted = UInt64.max
     static let defaultSlotCount = 1 << 18
-    static var slotsOffset: Int { (MemoryLayout<CEventSelect_registry_header>.size + 4095) & ~4095 }
+    /// A deleted bucket.
+    static let tombstone = UInt32.max
+    static var bucketsOffset: Int { (MemoryLayout<CEventSelect_registry_header>.size + 4095) & ~4095 }
+    static func slotsOffset(slotCount: Int) -> Int { (bucketsOffset + slotCount * 4 + 4095) & ~4095 }
     static func size(slotCount: Int) -> Int {
-        slotsOffset + slotCount * MemoryLayout<CEventSelect_shared_socket>.stride
+        slotsOffset(slotCount: slotCount) + slotCount * MemoryLayout<CEventSelect_shared_socket>.stride
     }
 
     private static func open() -> SharedTable {
@@ -165,43 +170,60 @@ final class SharedTable: @unchecked Sendable {
         }
     }
 
-    /// Under the table lock: the socket's slot, found (adding this process as a holder) or taken.
-    private func findOrTake(_ identity: SocketIdentity, cookie: UInt64) -> Int? {
+    /// Under the table lock: where `inode` is in the bucket index, or where it would go.
+    private func locate(_ inode: UInt64) -> (found: (bucket: Int, slot: Int)?, insertAt: Int?) {
         let mask = slotCount - 1
-        var index = Int(truncatingIfNeeded: (identity.inode &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-        var firstDeleted: Int?
+        var bucket = Int(truncatingIfNeeded: (inode &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+        var firstTombstone: Int?
         for _ in 0..<slotCount {
-            let slot = slots + index
-            let inode = slot.pointee.inode
-            if inode == identity.inode {
-                withSlot(index) { slot in
-                    if slot.pointee.cookie != cookie {
-                        // The inode belonged to a socket that is gone: start the slot afresh.
-                        SharedTable.clear(slot)
-                        slot.pointee.cookie = cookie
-                        slot.pointee.holders = (0, 0, 0, 0)
-                    }
-                    SharedTable.addHolder(slot, CurrentProcess.pid)
-                }
-                return index
+            let value = buckets[bucket]
+            if value == 0 { return (nil, firstTombstone ?? bucket) }
+            if value == SharedTable.tombstone {
+                if firstTombstone == nil { firstTombstone = bucket }
+            } else if slots[Int(value - 1)].inode == inode {
+                return ((bucket, Int(value - 1)), nil)
             }
-            if inode == SharedTable.deleted {
-                if firstDeleted == nil { firstDeleted = index }
-            } else if inode == 0 {
-                let chosen = firstDeleted ?? index
-                take(chosen, identity: identity, cookie: cookie)
-                return chosen
-            }
-            index = (index + 1) & mask
+            bucket = (bucket + 1) & mask
         }
-        if let firstDeleted {
-            take(firstDeleted, identity: identity, cookie: cookie)
-            return firstDeleted
-        }
-        return nil
+        return (nil, firstTombstone)
     }
 
-    /// Under the table lock: claims a free or deleted slot.
+    /// Under the table lock: the socket's slot, found (adding this process as a holder) or taken.
+    private func findOrTake(_ identity: SocketIdentity, cookie: UInt64) -> Int? {
+        if Int(header.pointee.tombstones) * 4 > slotCount { rebuildIndex() }
+        let (found, insertAt) = locate(identity.inode)
+        if let found {
+            withSlot(found.slot) { slot in
+                if slot.pointee.cookie != cookie {
+                    // The inode belonged to a socket that is gone: start the slot afresh.
+                    SharedTable.clear(slot)
+                    slot.pointee.cookie = cookie
+                    slot.pointee.holders = (0, 0, 0, 0)
+                }
+                SharedTable.addHolder(slot, CurrentProcess.pid)
+            }
+            return found.slot
+        }
+        guard let insertAt, let index = allocate() else { return nil }
+        if buckets[insertAt] == SharedTable.tombstone { header.pointee.tombstones -= 1 }
+        buckets[insertAt] = UInt32(index + 1)
+        take(index, identity: identity, cookie: cookie)
+        return index
+    }
+
+    /// Under the table lock: a free slot, reusing freed ones before fresh ones (dense).
+    private func allocate() -> Int? {
+        if header.pointee.free_head != 0 {
+            let index = Int(header.pointee.free_head - 1)
+            header.pointee.free_head = UInt32(truncatingIfNeeded: slots[index].cookie)
+            return index
+        }
+        guard Int(header.pointee.next_slot) < slotCount else { return nil }
+        defer { header.pointee.next_slot += 1 }
+        return Int(header.pointee.next_slot)
+    }
+
+    /// Under the table lock: claims an allocated slot.
     private func take(_ index: Int, identity: SocketIdentity, cookie: UInt64) {
         let slot = slots + index
         if slot.pointee.mutex_ready != UInt32(CEventSelect_MUTEX_READY) {
@@ -226,21 +248,12 @@ final class SharedTable: @unchecked Sendable {
     /// nil when there is none (nothing is taken).
     func attachSlot(_ identity: SocketIdentity, cookie: UInt64) -> Int? {
         (try? withTableLock { () throws(Errno) -> Int? in
-            let mask = slotCount - 1
-            var index = Int(truncatingIfNeeded: (identity.inode &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-            for _ in 0..<slotCount {
-                let inode = slots[index].inode
-                if inode == 0 { return nil }
-                if inode == identity.inode {
-                    return withSlot(index) { slot -> Int? in
-                        guard slot.pointee.cookie == cookie else { return nil }
-                        SharedTable.addHolder(slot, CurrentProcess.pid)
-                        return index
-                    }
-                }
-                index = (index + 1) & mask
+            guard let found = locate(identity.inode).found else { return nil }
+            return withSlot(found.slot) { slot -> Int? in
+                guard slot.pointee.cookie == cookie else { return nil }
+                SharedTable.addHolder(slot, CurrentProcess.pid)
+                return found.slot
             }
-            return nil
         }) ?? nil
     }
 
@@ -248,8 +261,7 @@ final class SharedTable: @unchecked Sendable {
     /// process does.
     func releaseSlot(_ index: Int) {
         _ = try? withTableLock { () throws(Errno) in
-            let slot = slots + index
-            guard slot.pointee.inode != 0, slot.pointee.inode != SharedTable.deleted else { return }
+            guard slots[index].inode != 0 else { return }
             let empty = withSlot(index) { slot -> Bool in
                 SharedTable.removeHolder(slot, CurrentProcess.pid)
                 return SharedTable.holders(slot).allSatisfy { $0 == 0 }
@@ -260,10 +272,7 @@ final class SharedTable: @unchecked Sendable {
 
     /// Under the table lock: frees every slot whose holders have all exited (they cannot release).
     private func reclaimAbandoned() {
-        for index in 0..<slotCount {
-            let slot = slots + index
-            let inode = slot.pointee.inode
-            guard inode != 0, inode != SharedTable.deleted else { continue }
+        for index in 0..<Int(header.pointee.next_slot) where slots[index].inode != 0 {
             let abandoned = withSlot(index) { slot -> Bool in
                 SharedTable.holders(slot).allSatisfy { pid in
                     pid == 0 || (pid > 0 && pid != CurrentProcess.pid && kill(pid, 0) != 0 && errno == ESRCH)
@@ -273,9 +282,25 @@ final class SharedTable: @unchecked Sendable {
         }
     }
 
+    /// Under the table lock: removes a slot from the index and puts it on the free list.
     private func delete(_ index: Int) {
-        slots[index].inode = SharedTable.deleted
+        if let found = locate(slots[index].inode).found, found.slot == index {
+            buckets[found.bucket] = SharedTable.tombstone
+            header.pointee.tombstones += 1
+        }
+        slots[index].inode = 0
+        slots[index].cookie = UInt64(header.pointee.free_head)
+        header.pointee.free_head = UInt32(index + 1)
         header.pointee.used -= 1
+    }
+
+    /// Under the table lock: rebuilds the bucket index without its tombstones.
+    private func rebuildIndex() {
+        for bucket in 0..<slotCount { buckets[bucket] = 0 }
+        header.pointee.tombstones = 0
+        for index in 0..<Int(header.pointee.next_slot) where slots[index].inode != 0 {
+            if let insertAt = locate(slots[index].inode).insertAt { buckets[insertAt] = UInt32(index + 1) }
+        }
     }
 
     static func holders(_ slot: UnsafeMutablePointer<CEventSelect_shared_socket>) -> [Int32] {

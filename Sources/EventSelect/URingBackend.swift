@@ -50,7 +50,6 @@ final class URingBackend: Backend, @unchecked Sendable {
     }
 
     var readinessFD: CInt { interest.readinessFD }
-    var holdsReferences: Bool { false }
 
     func arm(_ fd: CInt, token: UInt64) throws(Errno) { try interest.arm(fd, token: token) }
     func disarm(_ fd: CInt, token: UInt64) throws(Errno) { try interest.disarm(fd, token: token) }

@@ -136,7 +136,7 @@ ssize_t CEventSelect_recv_fd(int socket, int *fd, void *payload, size_t len);
 /// _Static_assert in shim.c. Every field but `inode`/`cookie` is read and written under `lock`.
 typedef struct CEventSelect_shared_socket {
     pthread_mutex_t lock;          ///< robust and process-shared (CEventSelect_mutex_init)
-    uint64_t inode;                ///< 0: free slot; UINT64_MAX: deleted
+    uint64_t inode;                ///< 0: free slot
     uint64_t cookie;               ///< SO_COOKIE: unique while the system runs, so a reused inode is told apart
     uint64_t owner_epoch;          ///< bumped by every selection, in any process
     int32_t owner_pid;             ///< the process whose selection is current, 0 for none
@@ -170,20 +170,23 @@ typedef struct CEventSelect_export {
 
 enum {
     CEventSelect_REGISTRY_MAGIC = 0x45535231,  // "ESR1"
-    CEventSelect_REGISTRY_VERSION = 3,
+    CEventSelect_REGISTRY_VERSION = 4,
     CEventSelect_EXPORT_COUNT = 1024,
     CEventSelect_MUTEX_READY = 0x4D555458,  // "MUTX"
 };
-// A deleted slot has inode UINT64_MAX (SharedTable.deleted in Swift).
 
-/// The mapping's header; the slots follow it.
+/// The mapping's header. A bucket index (slot_count uint32: slot + 1, 0 empty, UINT32_MAX deleted;
+/// open addressing by inode) follows it, then the slots, handed out densely so that a process
+/// touches as few shared pages as it has sockets.
 typedef struct CEventSelect_registry_header {
     uint32_t magic;                ///< written last by the creator, once everything is initialised
     uint32_t version;
     uint32_t slot_count;           ///< a power of two
-    uint32_t used;                 ///< slots holding an inode (not free, not deleted)
+    uint32_t used;                 ///< slots holding a socket
     uint32_t insertions;           ///< bumped whenever a slot is taken: lets a process cache "no slot"
-    uint32_t reserved;
+    uint32_t next_slot;            ///< slots are handed out densely: the first never used
+    uint32_t free_head;            ///< freed slots, linked through their `cookie` (index + 1; 0: none)
+    uint32_t tombstones;           ///< deleted entries in the bucket index
     pthread_mutex_t table_lock;    ///< robust, process-shared: insertion, deletion, exports
     CEventSelect_export exports[CEventSelect_EXPORT_COUNT];
 } CEventSelect_registry_header;
