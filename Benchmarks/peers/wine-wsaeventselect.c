@@ -195,8 +195,8 @@ static void wait_read(SOCKET s, WSAEVENT ev)
 
 static void recv_one(SOCKET s)
 {
-    char c;
-    int r = recv(s, &c, 1, 0);
+    char c[64]; /* one byte is bounced; received into a buffer larger than the message */
+    int r = recv(s, c, sizeof c, 0);
     if (r == SOCKET_ERROR)
         wsafail("recv");
     if (r != 1)

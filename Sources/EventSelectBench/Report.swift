@@ -85,7 +85,8 @@ struct Report {
         - **W1 ping-pong**: one byte bounced between two connected sockets (AF_UNIX socketpair; TCP over 127.0.0.1 with \
         TCP_NODELAY), both selected for `[.read]`. Event objects: `send(A)`, `waitAny([evB])`, \
         `enumNetworkEvents(B, resetting: evB)`, `receive(B)`, then the same back. Message queue: `send(A)`, \
-        `queue.next`, `receive(B)`, and back. One op = one round trip.
+        `queue.next`, `receive(B)`, and back. Every implementation (EventSelect and the peers) receives \
+        the byte into a 64-byte buffer, as a real program would. One op = one round trip.
         - **W2 fan-in**: N socketpairs, server ends selected for `[.read]` to ONE shared `SocketEvent` (or ONE queue). \
         A batch writes one 64-byte message on every client end with plain `write(2)` — **untimed** — then the timed \
         server loop waits and serves until it has read all N. Event objects with one shared event: after each \

@@ -154,9 +154,13 @@ final class PingPong {
 
     /// `count` round trips: send on A, wait for B, receive on B, send on B, wait for A, receive on A.
     func run(_ count: Int) throws {
+        // One byte is bounced; it is received into a 64-byte buffer, as a real program would (and as
+        // the peers do). With a buffer exactly the message's size, every receive fills it, and rule
+        // 10 then costs a level check (poll) to learn whether data is left.
         var byte: UInt8 = 0x42
-        try withUnsafeMutableBytes(of: &byte) { buffer in
-            let out = UnsafeRawBufferPointer(buffer)
+        var inbox = [UInt8](repeating: 0, count: 64)
+        try withUnsafeBytes(of: &byte) { out in
+            try inbox.withUnsafeMutableBytes { buffer in
             switch mode {
             case .event:
                 for _ in 0..<count {
@@ -168,6 +172,7 @@ final class PingPong {
                     try stepMessage(from: a, to: b, out, buffer)
                     try stepMessage(from: b, to: a, out, buffer)
                 }
+            }
             }
         }
     }
