@@ -7,34 +7,6 @@ import Glibc
 import SystemPackage
 import Testing
 
-/// WM_USER + 100, as Wine's WM_SOCKET.
-private let wmSocket: UInt32 = 0x0400 + 100
-
-/// Takes `count` messages, waiting up to `mustHappen` for each; fewer come back if one never arrives.
-private func take(_ queue: MessageQueue, _ count: Int) throws -> [SocketMessage] {
-    var messages: [SocketMessage] = []
-    for _ in 0..<count {
-        guard let message = try queue.next(timeout: mustHappen) else { break }
-        messages.append(message)
-    }
-    return messages
-}
-
-/// Takes as many messages as `expected` holds (each waited for up to `mustHappen`) and compares.
-private func expectTake(
-    _ queue: MessageQueue, _ expected: [SocketMessage], _ comment: Comment? = nil,
-    sourceLocation: SourceLocation = #_sourceLocation
-) throws {
-    let got = try take(queue, expected.count)
-    #expect(got == expected, comment, sourceLocation: sourceLocation)
-}
-
-private func message(
-    _ number: UInt32, _ socket: FileDescriptor, _ event: NetworkEvents, _ error: CInt? = nil
-) -> SocketMessage {
-    SocketMessage(message: number, socket: socket, event: event, error: error.map { Errno(rawValue: $0) })
-}
-
 /// Checks every field of a message and its lParam against WSAMAKESELECTREPLY computed here.
 private func expectMessage(
     _ got: SocketMessage?, message number: UInt32, socket: FileDescriptor, event: NetworkEvents,

@@ -7,14 +7,6 @@ import Synchronization
 import SystemPackage
 import Testing
 
-private let wmSocket: UInt32 = 0x0400 + 100
-
-private func message(
-    _ number: UInt32, _ socket: FileDescriptor, _ event: NetworkEvents, _ error: CInt? = nil
-) -> SocketMessage {
-    SocketMessage(message: number, socket: socket, event: event, error: error.map { Errno(rawValue: $0) })
-}
-
 private func user(_ n: Int) -> SocketMessage {
     SocketMessage(message: 0x8000 + UInt32(n), socket: FileDescriptor(rawValue: CInt(1000 + n)), event: .read, error: nil)
 }

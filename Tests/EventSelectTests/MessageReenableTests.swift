@@ -6,32 +6,6 @@ import Glibc
 import SystemPackage
 import Testing
 
-private let wmSocket: UInt32 = 0x0400 + 100
-
-private func take(_ queue: MessageQueue, _ count: Int) throws -> [SocketMessage] {
-    var messages: [SocketMessage] = []
-    for _ in 0..<count {
-        guard let message = try queue.next(timeout: mustHappen) else { break }
-        messages.append(message)
-    }
-    return messages
-}
-
-/// Takes as many messages as `expected` holds (each waited for up to `mustHappen`) and compares.
-private func expectTake(
-    _ queue: MessageQueue, _ expected: [SocketMessage], _ comment: Comment? = nil,
-    sourceLocation: SourceLocation = #_sourceLocation
-) throws {
-    let got = try take(queue, expected.count)
-    #expect(got == expected, comment, sourceLocation: sourceLocation)
-}
-
-private func message(
-    _ number: UInt32, _ socket: FileDescriptor, _ event: NetworkEvents, _ error: CInt? = nil
-) -> SocketMessage {
-    SocketMessage(message: number, socket: socket, event: event, error: error.map { Errno(rawValue: $0) })
-}
-
 /// Bytes queued for reading on `fd`, counted with a plain MSG_PEEK (not a re-enabling call: it does
 /// not go through the notifier).
 private func queuedBytes(_ fd: FileDescriptor) -> Int {

@@ -10,46 +10,6 @@ import Glibc
 import SystemPackage
 import Testing
 
-private let wmSocket: UInt32 = 0x0400 + 100
-private let pollRDHUP: Int16 = 0x2000
-
-private func take(_ queue: MessageQueue, _ count: Int) throws -> [SocketMessage] {
-    var messages: [SocketMessage] = []
-    for _ in 0..<count {
-        guard let message = try queue.next(timeout: mustHappen) else { break }
-        messages.append(message)
-    }
-    return messages
-}
-
-/// Takes as many messages as `expected` holds (each waited for up to `mustHappen`) and compares.
-private func expectTake(
-    _ queue: MessageQueue, _ expected: [SocketMessage], _ comment: Comment? = nil,
-    sourceLocation: SourceLocation = #_sourceLocation
-) throws {
-    let got = try take(queue, expected.count)
-    #expect(got == expected, comment, sourceLocation: sourceLocation)
-}
-
-private func message(
-    _ number: UInt32, _ socket: FileDescriptor, _ event: NetworkEvents, _ error: CInt? = nil
-) -> SocketMessage {
-    SocketMessage(message: number, socket: socket, event: event, error: error.map { Errno(rawValue: $0) })
-}
-
-private func waitKernel(_ fd: FileDescriptor, _ events: Int16, sourceLocation: SourceLocation = #_sourceLocation) {
-    let deadline = ContinuousClock.now + mustHappen
-    while true {
-        var pfd = pollfd(fd: fd.rawValue, events: events, revents: 0)
-        _ = Glibc.poll(&pfd, 1, 50)
-        if pfd.revents & events == events { return }
-        if ContinuousClock.now >= deadline {
-            Issue.record("kernel never reported \(events) on \(fd)", sourceLocation: sourceLocation)
-            return
-        }
-    }
-}
-
 private func isSetNow(_ event: SocketEvent) throws -> Bool {
     try SocketEvent.waitAny([event], timeout: .zero) != nil
 }
