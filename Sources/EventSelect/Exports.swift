@@ -71,8 +71,9 @@ enum Exports {
     }
 
     static func importSocket(_ info: SocketProtocolInfo) throws(Errno) -> CInt {
+        guard info.isWellFormed else { throw .invalidArgument }
         let fields = info.fields
-        guard info.checksumMatches, fields.exportIndex >= 0, fields.exportIndex < Int(CEventSelect_EXPORT_COUNT),
+        guard fields.exportIndex >= 0, fields.exportIndex < Int(CEventSelect_EXPORT_COUNT),
             fields.nonce != 0
         else { throw .invalidArgument }
         guard fields.targetPID == CurrentProcess.pid else { throw .permissionDenied }

@@ -126,6 +126,8 @@ public final class Notifier: Sendable {
                 state.nonBlocking = true
             }
             state.knownFD = fd
+            // An accepted socket never records FD_CONNECT (R79).
+            if Registry.shared.takeAccepted(identity) { state.connectReported = true }
             let messageMode = target.isMessageMode
             if messageMode {
                 // WSAAsyncSelect forgets what was reported (R67; Wine clears pending and reported).
@@ -306,6 +308,7 @@ public final class Notifier: Sendable {
         if accepted < 0 { throw Errno(rawValue: code) }
         guard let (mask, target, socketType, family) = inherited ?? nil else {
             Registry.shared.forget(accepted)
+            if let identity = try? SocketIdentity(of: accepted) { Registry.shared.markAccepted(identity) }
             return FileDescriptor(rawValue: accepted)
         }
         do {

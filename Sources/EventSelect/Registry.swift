@@ -28,6 +28,9 @@ final class Registry: Sendable {
         var bySharedSlot: [Int: Registration] = [:]
         /// How many cached descriptors name each identity.
         var descriptorCounts: [SocketIdentity: Int] = [:]
+        /// Sockets `Notifier.accept` returned without a selection to inherit: they never record
+        /// FD_CONNECT (R79), even when selected later. Dropped once selected or closed.
+        var accepted: Set<SocketIdentity> = []
         /// Identities known to have no slot, with `SharedTable.insertions` when that was checked.
         var noSlot: [SocketIdentity: UInt32] = [:]
         /// Registrations beyond which the next creation first sweeps out those of dead sockets.
@@ -156,6 +159,19 @@ final class Registry: Sendable {
     /// Forgets the descriptor number (EventSelect is closing it).
     func forget(_ fd: CInt) {
         tables.withLock { $0.uncache(fd) }
+    }
+
+    /// Remembers a socket `Notifier.accept` returned unselected.
+    func markAccepted(_ identity: SocketIdentity) {
+        tables.withLock { tables in
+            if tables.accepted.count >= 65536 { tables.accepted.removeAll() }
+            tables.accepted.insert(identity)
+        }
+    }
+
+    /// Whether `identity` came from `Notifier.accept` (and forgets it).
+    func takeAccepted(_ identity: SocketIdentity) -> Bool {
+        tables.withLock { $0.accepted.remove(identity) != nil }
     }
 
     /// Whether another descriptor EventSelect has seen still names `identity`.

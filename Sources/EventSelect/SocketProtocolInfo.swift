@@ -16,15 +16,19 @@ public struct SocketProtocolInfo: Sendable, Equatable {
     static let magic: UInt32 = 0x4950_5345  // "ESPI"
     static let version: UInt16 = 1
 
-    /// Rebuilds the information from bytes received over IPC.
-    /// - Throws: EINVAL when the bytes are not EventSelect socket information (wrong length, magic
-    ///   or version). Whether they still name a socket is checked by `Notifier.socket(from:)`.
+    /// Rebuilds the information from bytes received over IPC. Any bytes are accepted here: whether
+    /// they describe a socket this process may import is decided by `Notifier.socket(from:)`, which
+    /// rejects forged, truncated, stale or foreign information with a clear error.
     public init(bytes: [UInt8]) throws {
-        guard bytes.count == SocketProtocolInfo.length,
-            Fields.read32(bytes, 0) == SocketProtocolInfo.magic,
-            UInt16(truncatingIfNeeded: Fields.read32(bytes, 4)) == SocketProtocolInfo.version
-        else { throw Errno.invalidArgument }
         self.bytes = bytes
+    }
+
+    /// Whether the bytes have the shape of EventSelect socket information (length, magic, version,
+    /// checksum).
+    var isWellFormed: Bool {
+        bytes.count == SocketProtocolInfo.length && Fields.read32(bytes, 0) == SocketProtocolInfo.magic
+            && UInt16(truncatingIfNeeded: Fields.read32(bytes, 4)) == SocketProtocolInfo.version
+            && fields.checksum == Fields.read32(bytes, 56)
     }
 
     init(_ fields: Fields) {
@@ -56,8 +60,6 @@ public struct SocketProtocolInfo: Sendable, Equatable {
             cookie: Fields.read64(bytes, 40),
             nonce: Fields.read64(bytes, 48))
     }
-
-    var checksumMatches: Bool { fields.checksum == Fields.read32(bytes, 56) }
 
     /// The decoded fields (little-endian on the wire).
     struct Fields {

@@ -110,3 +110,23 @@ import Testing
         try expectNothing(n, s2, e)
     }
 }
+
+@Suite struct AcceptedLaterSelectedTests {
+    /// R79: a socket returned by accept never records FD_CONNECT, also when the listener was not
+    /// selected and the socket is selected (with FD_CONNECT) only afterwards; FD_WRITE is recorded.
+    @Test(arguments: testBackends)
+    func rule16_acceptedSocketSelectedLaterRecordsNoFDConnect(backend: NotifierBackend) throws {
+        let notifier = try Notifier(backend: backend)
+        let (listener, address) = try makeListener()
+        defer { closeQuietly(listener) }
+        let client = try tcpSocket()
+        defer { closeQuietly(client) }
+        try connectBlocking(client, address)
+        let server = try notifier.accept(listener)
+        defer { closeQuietly(server) }
+        let event = try SocketEvent()
+        try notifier.eventSelect(server, event, [.connect, .write])
+        #expect(try waitAndEnum(notifier, server, event).events == [.write])
+        try expectNothing(notifier, server, event)
+    }
+}
