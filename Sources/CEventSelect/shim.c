@@ -68,12 +68,16 @@ int CEventSelect_epoll_wait(int epfd, CEventSelect_readiness *out, int max, int 
 
 struct CEventSelect_uring {
     struct io_uring ring;
+    int deferred;
 };
 
 CEventSelect_uring *CEventSelect_uring_create(unsigned entries) {
     CEventSelect_uring *r = calloc(1, sizeof *r);
     if (!r) return NULL;
-    int rc = io_uring_queue_init(entries, &r->ring, 0);
+    int rc = io_uring_queue_init(entries, &r->ring,
+                                 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG);
+    r->deferred = rc == 0;
+    if (rc == -EINVAL) rc = io_uring_queue_init(entries, &r->ring, 0);
     if (rc < 0) {
         free(r);
         errno = -rc;
@@ -81,6 +85,13 @@ CEventSelect_uring *CEventSelect_uring_create(unsigned entries) {
     }
     return r;
 }
+
+int CEventSelect_uring_work_pending(CEventSelect_uring *r) {
+    if (!r->deferred) return 1;
+    return (IO_URING_READ_ONCE(*r->ring.sq.kflags) & IORING_SQ_TASKRUN) != 0;
+}
+
+int CEventSelect_uring_get_events(CEventSelect_uring *r) { return io_uring_get_events(&r->ring); }
 
 void CEventSelect_uring_destroy(CEventSelect_uring *r) {
     if (!r) return;
@@ -226,7 +237,7 @@ ssize_t CEventSelect_recv_fd(int socket, int *fd, void *payload, size_t len) {
 // ---- the cross-process registry ----
 
 _Static_assert(sizeof(CEventSelect_shared_socket) == 144, "Swift and every process rely on this layout");
-_Static_assert(sizeof(CEventSelect_export) == 40, "Swift and every process rely on this layout");
+_Static_assert(sizeof(CEventSelect_export) == 48, "Swift and every process rely on this layout");
 _Static_assert(sizeof(pthread_mutex_t) == 40, "the shared layout assumes glibc x86_64/aarch64 mutexes");
 
 int CEventSelect_mutex_init(pthread_mutex_t *mutex) {

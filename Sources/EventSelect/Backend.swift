@@ -22,7 +22,9 @@ protocol Backend: AnyObject, Sendable {
     func orphan(_ fd: CInt, token: UInt64) throws(Errno)
     /// Reaps what is ready now, without waiting, calling `handle(token, pollBits)` for each.
     /// Returns the number handled. (Waiting is ppoll on `readinessFD`, done by the caller.)
-    func reap(_ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int
+    /// `afterWake`: ppoll just found `readinessFD` readable, so look even if a cheaper check says
+    /// nothing is ready.
+    func reap(afterWake: Bool, _ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int
     /// Watches an internal descriptor (the kick channel) for readability, reporting `token`.
     func watch(_ fd: CInt, token: UInt64) throws(Errno)
     /// Whether the socket armed through fd number `fd` (closed since) is still armed, i.e. still

@@ -68,9 +68,10 @@ enum NotifierDirectory {
     }
 
     /// Reaps every notifier's backend without blocking and delivers what it reports.
-    static func driveAll() {
+    /// `afterWake`: a ppoll over the backends' descriptors just returned.
+    static func driveAll(afterWake: Bool = false) {
         let snapshot = entries.withLock { $0 }  // copy-on-write: a retain, no allocation
-        for entry in snapshot { entry.driver.drain() }
+        for entry in snapshot { entry.driver.drain(afterWake: afterWake) }
     }
 
     /// Blocks until one of `extra` or a backend's readiness descriptor is readable, or
@@ -108,7 +109,7 @@ enum NotifierDirectory {
                 guard let fd = probe.fd, let current = try? levelCheck(fd) else { return }
                 bits = current
             }
-            let recorded = state.observe(bits, probe: &probe)
+            let recorded = state.observeForDelivery(bits, probe: &probe)
             if !recorded.isEmpty { state.deliver(recorded: recorded) }
         }
     }
@@ -126,10 +127,12 @@ final class Driver: Sendable {
     }
 
     /// Reaps without blocking and delivers.
-    func drain() {
+    func drain(afterWake: Bool = false) {
         lock.withLock { _ in
             let sequence = NotifierDirectory.reapSequence.add(1, ordering: .acquiringAndReleasing).newValue
-            _ = try? backend.reap { token, bits in NotifierDirectory.dispatch(token, bits, sequence: sequence) }
+            _ = try? backend.reap(afterWake: afterWake) { token, bits in
+                NotifierDirectory.dispatch(token, bits, sequence: sequence)
+            }
         }
     }
 }
@@ -186,7 +189,7 @@ final class DeliveryThread: Sendable {
                 return
             }
             if stopped.load(ordering: .acquiring) { return }
-            driver.drain()
+            driver.drain(afterWake: true)
         }
     }
 

@@ -57,7 +57,7 @@ final class EpollBackend: Backend {
     /// Reports taken per `epoll_wait`.
     static let batch = 64
 
-    func reap(_ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int {
+    func reap(afterWake: Bool, _ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int {
         try withUnsafeTemporaryAllocation(of: CEventSelect_readiness.self, capacity: EpollBackend.batch) {
             buffer throws(Errno) -> Int in
             let count = try syscall { CEventSelect_epoll_wait(epollFD, buffer.baseAddress, CInt(EpollBackend.batch), 0) }

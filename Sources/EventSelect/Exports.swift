@@ -35,24 +35,38 @@ enum Exports {
                 let exports = withUnsafeMutablePointer(to: &table.header.pointee.exports) {
                     UnsafeMutableRawPointer($0).assumingMemoryBound(to: CEventSelect_export.self)
                 }
-                // Free entries (or ones left behind by a source that exited: its stash died with it)
-                // first; then imported ones, whose replay only then stops reading EALREADY.
-                for pass in 0..<2 {
-                    for index in 0..<Int(CEventSelect_EXPORT_COUNT) {
-                        let entry = exports + index
-                        let state = entry.pointee.state
-                        let reusable =
-                            pass == 0
-                            ? state == State.free.rawValue
-                                || (state == State.waiting.rawValue && kill(entry.pointee.source_pid, 0) != 0
-                                    && errno == ESRCH)
-                            : state == State.imported.rawValue
-                        guard reusable else { continue }
-                        entry.pointee = CEventSelect_export(
-                            nonce: nonce, inode: identity.inode, cookie: cookie, source_pid: me, target_pid: target,
-                            stash_fd: stash, state: State.waiting.rawValue)
-                        return index
+                // A free entry; else the one imported longest ago (a replay of it then reads EINVAL
+                // instead of EALREADY); else one left behind by a source that has exited (its stash
+                // died with it; its import then reads EINVAL instead of ESRCH).
+                var oldestImported: Int?
+                var abandoned: Int?
+                for index in 0..<Int(CEventSelect_EXPORT_COUNT) {
+                    let entry = exports + index
+                    switch entry.pointee.state {
+                    case State.free.rawValue:
+                        if oldestImported.map({ exports[$0].state != State.free.rawValue }) ?? true {
+                            oldestImported = index
+                        }
+                    case State.imported.rawValue:
+                        if oldestImported.map({
+                            exports[$0].state == State.imported.rawValue
+                                && exports[$0].imported_at > entry.pointee.imported_at
+                        }) ?? true {
+                            oldestImported = index
+                        }
+                    default:
+                        if abandoned == nil && kill(entry.pointee.source_pid, 0) != 0 && errno == ESRCH {
+                            abandoned = index
+                        }
                     }
+                    if let chosen = oldestImported, exports[chosen].state == State.free.rawValue { break }
+                }
+                oldestImported = oldestImported ?? abandoned
+                if let index = oldestImported {
+                    exports[index] = CEventSelect_export(
+                        nonce: nonce, inode: identity.inode, cookie: cookie, source_pid: me, target_pid: target,
+                        stash_fd: stash, state: State.waiting.rawValue, imported_at: 0)
+                    return index
                 }
                 throw .noBufferSpace
             }
@@ -89,6 +103,8 @@ enum Exports {
             else { throw .invalidArgument }
             guard entry.pointee.state == State.waiting.rawValue else { throw .alreadyInProcess }
             entry.pointee.state = State.imported.rawValue
+            table.header.pointee.export_sequence &+= 1
+            entry.pointee.imported_at = table.header.pointee.export_sequence
             return entry.pointee.stash_fd
         }
         let fd = try fetch(stash, from: fields.sourcePID, nonce: fields.nonce)

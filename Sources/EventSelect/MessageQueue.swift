@@ -48,6 +48,7 @@ public final class MessageQueue: Sendable {
             defer { flag.endPoll() }
             if flag.isRaised { continue }
             try NotifierDirectory.block(extra: [flag.fd], nanoseconds: remaining)
+            NotifierDirectory.driveAll(afterWake: true)
         }
     }
 

@@ -227,8 +227,8 @@ public final class Notifier: Sendable {
         let registration = Registry.shared.registration(cached: fd)
         let event: NetworkEvents = flags & CInt(MSG_OOB) != 0 ? .oob : .read
         // Re-enabled before the call, as Wine's recv_socket does, so data arriving during the call
-        // is recorded rather than lost.
-        registration?.withState { $0.reenable(event) }
+        // is recorded rather than lost (by the check below, if a delivery deferred to this call).
+        registration?.withState { $0.beginReenabling(event) }
         var count: Int
         repeat {
             count = recv(fd, buffer.baseAddress, buffer.count, flags)
@@ -236,13 +236,13 @@ public final class Notifier: Sendable {
         let code = errno
         if let registration {
             registration.withState { state in
-                state.markReenabled()
+                let deferred = state.markReenabled(event)
                 guard state.isSelected else { return }
                 // A stream receive that returned less than asked drained the queue; anything that
                 // arrives later is a new edge. Otherwise look again (rule 10).
                 let drained = count > 0 && count < buffer.count && state.isStream
                     && flags & CInt(MSG_PEEK | MSG_OOB) == 0
-                if drained { return }
+                if drained && !deferred { return }
                 recheck(&state, registration, fd)
             }
         }
@@ -289,7 +289,7 @@ public final class Notifier: Sendable {
         let (_, registration) = try Registry.shared.resolve(fd)
         let nonBlocking =
             registration?.withState { state -> Bool in
-                state.reenable(.accept)
+                state.beginReenabling(.accept)
                 return state.nonBlocking
             } ?? (fcntl(fd, F_GETFL) & O_NONBLOCK != 0)
         var accepted: CInt
@@ -298,7 +298,7 @@ public final class Notifier: Sendable {
         } while accepted == -1 && errno == EINTR
         let code = errno
         let inherited = registration?.withState { state -> (NetworkEvents, Target, CInt, CInt)? in
-            state.markReenabled()
+            state.markReenabled(.accept)
             guard state.isSelected else { return nil }
             recheck(&state, registration!, fd)
             // Only this process holds the listener's event object or queue to hand on.

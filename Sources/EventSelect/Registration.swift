@@ -125,6 +125,11 @@ struct LocalState {
     var knownFD: CInt
     /// `NotifierDirectory.reapSequence` when a re-enabling call last finished its syscall.
     var reenabledAt: UInt64 = 0
+    /// Events whose re-enabling call (receive, accept) is between re-enabling and its syscall's
+    /// return: delivery leaves them to that call, which looks again afterwards.
+    var reenabling: NetworkEvents = []
+    /// A delivery left an event to an in-flight re-enabling call: it must look again.
+    var deferredCheck = false
 }
 
 /// The state of one registration while its locks are held: the shared slot's fields and this
@@ -254,9 +259,32 @@ struct RegistrationState {
         reported.remove(event)
     }
 
+    /// A re-enabling call starts: `event` is re-enabled and left to the call until it finishes.
+    mutating func beginReenabling(_ event: NetworkEvents) {
+        reenable(event)
+        local.pointee.reenabling.insert(event)
+    }
+
     /// A re-enabling call finished its syscall: readiness collected before now may be stale.
-    mutating func markReenabled() {
+    /// Returns whether a delivery deferred to the call meanwhile (the call must then look again).
+    @discardableResult
+    mutating func markReenabled(_ event: NetworkEvents = []) -> Bool {
         local.pointee.reenabledAt = NotifierDirectory.reapSequence.load(ordering: .acquiring)
+        local.pointee.reenabling.subtract(event)
+        defer { if local.pointee.reenabling.isEmpty { local.pointee.deferredCheck = false } }
+        return local.pointee.deferredCheck
+    }
+
+    /// Observes readiness for delivery: events whose re-enabling call is in flight are left to it
+    /// (recording them now could report data or a connection the call is about to consume).
+    mutating func observeForDelivery(_ bits: UInt32, probe: inout Probe) -> NetworkEvents {
+        let inFlight = local.pointee.reenabling.subtracting(reported)
+        guard !inFlight.isEmpty else { return observe(bits, probe: &probe) }
+        reported.formUnion(inFlight)
+        let recorded = observe(bits, probe: &probe)
+        reported.subtract(inFlight)
+        local.pointee.deferredCheck = true
+        return recorded
     }
 
     /// Delivers what was just recorded. In the owning process: event mode sets the event object if
@@ -370,18 +398,29 @@ struct RegistrationState {
         var recorded: NetworkEvents = []
         let hangup = bits & UInt32(CEventSelect_POLLRDHUP | CEventSelect_POLLHUP | CEventSelect_POLLERR) != 0
         if bits & UInt32(POLLPRI) != 0 && !want.isDisjoint(with: [.oob, .read]) {
-            // With SO_OOBINLINE urgent data is ordinary data: FD_READ, not FD_OOB (SPEC rule 1, R35).
+            // With SO_OOBINLINE urgent data is ordinary data: FD_READ, not FD_OOB (SPEC rule 1, R35),
+            // once the byte is readable (the urgent pointer can arrive before the byte itself).
             let inline = probe.fd.flatMap { try? socketOption($0, SOL_SOCKET, SO_OOBINLINE) } ?? 0
-            let event: NetworkEvents = inline != 0 ? .read : .oob
-            if want.contains(event) && record(event) { recorded.insert(event) }
+            if inline == 0 {
+                if want.contains(.oob) && record(.oob) { recorded.insert(.oob) }
+            } else if want.contains(.read), probe.fd.flatMap({ try? bytesReadable($0) }).map({ $0 > 0 }) ?? false,
+                record(.read)
+            {
+                recorded.insert(.read)
+            }
         }
         if bits & UInt32(POLLIN) != 0 && want.contains(.read) {
             // After a FIN, POLLIN also means "end of stream", which is never FD_READ (R37): count bytes.
+            // TCP counts too: while a FIN is being processed on another CPU, tcp_poll can report
+            // POLLIN (rcv_nxt already counts the FIN) before RDHUP; FIONREAD locks the socket and
+            // leaves the FIN out. AF_UNIX has no such window (an EOF queues nothing).
             let hasData: Bool
-            if hangup && isStream {
-                hasData = probe.fd.flatMap { try? bytesReadable($0) }.map { $0 > 0 } ?? false
+            if (hangup || isTCP) && isStream, let fd = probe.fd, let count = try? bytesReadable(fd) {
+                hasData = count > 0
             } else {
-                hasData = true
+                // No descriptor here to ask (the registration outlives the one it was made through):
+                // POLLIN without a hang-up is data.
+                hasData = !hangup || !isStream
             }
             if hasData && record(.read) { recorded.insert(.read) }
         }

@@ -210,6 +210,12 @@ final class Registry: Sendable {
     /// Drops a registration whose socket is gone: its slot's generation moves on, so reports still
     /// in flight for it are recognised as stale.
     func retire(_ registration: Registration) {
+        // Let go of the event object or queue now, under the slot's lock: a delivery that still
+        // holds the registration object cannot reach them any more.
+        registration.withState { state in
+            if state.ownedHere { state.claim([], .none) }
+            state.target = .none
+        }
         tables.withLock { tables in
             guard tables.byIdentity[registration.identity] === registration else { return }
             tables.byIdentity.removeValue(forKey: registration.identity)

@@ -4,7 +4,7 @@ import Synchronization
 import SystemPackage
 
 /// The cross-process registry: one slot per underlying socket for every process of the user, in a
-/// shared mapping (`/dev/shm/eventselect-v4-<uid>`, or `$EVENTSELECT_REGISTRY`).
+/// shared mapping (`/dev/shm/eventselect-v5-<uid>`, or `$EVENTSELECT_REGISTRY`).
 ///
 /// A slot holds the Winsock state of the socket's one registration (SPEC rules 14, 19-20): the
 /// selected events, the network-event record, the reported events, the errors, the connection

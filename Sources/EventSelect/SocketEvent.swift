@@ -101,6 +101,7 @@ public final class SocketEvent: Sendable {
             defer { for event in events { event.flag.endPoll() } }
             if satisfied() { return true }
             try NotifierDirectory.block(extra: events.map { $0.flag.fd }, nanoseconds: remaining)
+            NotifierDirectory.driveAll(afterWake: true)
         }
     }
 }

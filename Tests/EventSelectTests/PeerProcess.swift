@@ -23,6 +23,14 @@ final class PeerProcess {
         posix_spawn_file_actions_adddup2(&actions, toPeer[0], 0)
         posix_spawn_file_actions_adddup2(&actions, fromPeer[1], 1)
         for fd in toPeer + fromPeer { posix_spawn_file_actions_addclose(&actions, fd) }
+        // The child must not hold the test process's sockets (they are not close-on-exec): a copy
+        // would keep other tests' sockets alive (their peers would not see EOF; a close would not
+        // be their last). Closed in the child before exec.
+        // (glibc 2.34's posix_spawn_file_actions_addclosefrom_np; Swift's Glibc module hides it.)
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, CInt) -> CInt
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+        }
         var variables: [String] = []
         var cursor = environ
         while let entry = cursor.pointee {
@@ -36,7 +44,7 @@ final class PeerProcess {
             for pointer in argv + envp { free(pointer) }
         }
         var child = pid_t()
-        let rc = posix_spawn(&child, path, &actions, nil, argv, envp)
+        let rc = spawnLock.withLock { _ in posix_spawn(&child, path, &actions, nil, argv, envp) }
         Glibc.close(toPeer[0])
         Glibc.close(fromPeer[1])
         guard rc == 0 else {

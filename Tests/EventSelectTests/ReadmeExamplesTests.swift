@@ -38,7 +38,8 @@ import Testing
         let queue = try MessageQueue()
         try notifier.asyncSelect(listener, queue, message: WM_SOCKET, [.accept, .read, .close])
         let client = try tcpSocket()
-        defer { closeQuietly(client) }
+        var clientOpen = true
+        defer { if clientOpen { closeQuietly(client) } }
         try connectBlocking(client, address)
         try rawSend(client, count: 3)
         var seen: [NetworkEvents] = []
@@ -51,7 +52,10 @@ import Testing
             case .read:
                 var buffer = [UInt8](repeating: 0, count: 4096)
                 _ = try buffer.withUnsafeMutableBytes { try notifier.receive(message.socket, into: $0, flags: 0) }
-                closeQuietly(client)
+                if clientOpen {
+                    closeQuietly(client)
+                    clientOpen = false
+                }
             case .close:
                 try notifier.close(message.socket)
             default:

@@ -3,6 +3,7 @@
 // connection must not run out of descriptors), while a remaining descriptor keeps it alive.
 import EventSelect
 import Glibc
+import Synchronization
 import SystemPackage
 import Testing
 
@@ -19,7 +20,7 @@ import Testing
             try notifier.eventSelect(a, event, [.read, .close])
             closeQuietly(b)
             #expect(try waitAndEnum(notifier, a, event).events == [.close])
-            try notifier.close(a)
+            try spawnLock.withLock { _ in try notifier.close(a) }
         }
         #expect(released == nil, "the closed socket's registration still holds its event object")
         do {
@@ -28,7 +29,7 @@ import Testing
             let queue = try MessageQueue()
             releasedQueue = queue
             try notifier.asyncSelect(a, queue, message: 0x400, [.read])
-            try notifier.close(a)
+            try spawnLock.withLock { _ in try notifier.close(a) }
         }
         #expect(releasedQueue == nil, "the closed socket's registration still holds its queue")
     }
@@ -64,7 +65,7 @@ import Testing
             try notifier.eventSelect(a, event, [.read, .close])
             closeQuietly(b)
             #expect(try waitAndEnum(notifier, a, event).events == [.close])
-            try notifier.close(a)
+            try spawnLock.withLock { _ in try notifier.close(a) }
         }
         #expect(released.allSatisfy { $0() })
     }

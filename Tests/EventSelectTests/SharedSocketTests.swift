@@ -133,7 +133,7 @@ private func waitReadable(_ fd: FileDescriptor) -> Bool {
             try #require(waitReadable(b))
             #expect(try rawReceive(b, count: 100) == 4)
         } else {
-            #expect(imported == "error \(ESRCH)" || imported == "error \(ESTALE)")
+            #expect(imported == "error \(ESRCH)" || imported == "error \(ESTALE)", "answer: \(imported)")
         }
     }
 

@@ -2,6 +2,7 @@
 // every test against, and bounded waits. No sleeps anywhere: waits are on events with timeouts.
 import EventSelect
 import Glibc
+import Synchronization
 import SystemPackage
 import Testing
 
@@ -163,3 +164,9 @@ func drain(_ queue: MessageQueue) -> [SocketMessage] {
 func closeQuietly(_ fds: FileDescriptor...) {
     for fd in fds { _ = Glibc.close(fd.rawValue) }
 }
+
+/// Held while a test process spawns a child (PeerProcess) and while a test closes sockets and then
+/// asserts that the close was their last: between clone and exec a spawned child holds a copy of
+/// every descriptor of the test process (its sockets are not close-on-exec), so a close made in
+/// that window is not a socket's last close. `posix_spawn` returns after the exec.
+let spawnLock = Mutex(())

@@ -57,8 +57,17 @@ int CEventSelect_epoll_wait(int epfd, CEventSelect_readiness *out, int max, int 
 
 /// An opaque io_uring instance (struct io_uring is large and version-dependent).
 typedef struct CEventSelect_uring CEventSelect_uring;
-/// io_uring_queue_init; returns NULL and sets errno when the kernel refuses (ENOSYS, EPERM, ...).
+/// io_uring_queue_init with IORING_SETUP_SINGLE_ISSUER | DEFER_TASKRUN | TASKRUN_FLAG (falling back
+/// to no flags on kernels before 6.1): completions wait in the ring until the creating thread asks
+/// for them, so the ring never sets TIF_NOTIFY_SIGNAL on a thread (which would interrupt its
+/// syscalls, or make a receive at a TCP urgent mark fail with EAGAIN). Returns NULL and sets errno
+/// when the kernel refuses io_uring (ENOSYS, EPERM, ...).
 CEventSelect_uring *CEventSelect_uring_create(unsigned entries);
+/// Whether the kernel has completion work waiting for the creating thread (IORING_SQ_TASKRUN in the
+/// shared sq flags; read without a syscall). Always 1 for a ring created without DEFER_TASKRUN.
+int CEventSelect_uring_work_pending(CEventSelect_uring *ring);
+/// io_uring_get_events: runs the waiting completion work (creating thread only). 0 or -errno.
+int CEventSelect_uring_get_events(CEventSelect_uring *ring);
 void CEventSelect_uring_destroy(CEventSelect_uring *ring);
 /// The ring's fd: pollable, readable while completions are waiting.
 int CEventSelect_uring_fd(CEventSelect_uring *ring);
@@ -166,11 +175,12 @@ typedef struct CEventSelect_export {
     int32_t target_pid;
     int32_t stash_fd;              ///< the source's private descriptor, kept until the import
     uint32_t state;                ///< 0 free, 1 waiting, 2 imported
+    uint64_t imported_at;          ///< `export_sequence` when imported: the oldest is reused first
 } CEventSelect_export;
 
 enum {
     CEventSelect_REGISTRY_MAGIC = 0x45535231,  // "ESR1"
-    CEventSelect_REGISTRY_VERSION = 4,
+    CEventSelect_REGISTRY_VERSION = 5,
     CEventSelect_EXPORT_COUNT = 1024,
     CEventSelect_MUTEX_READY = 0x4D555458,  // "MUTX"
 };
@@ -187,6 +197,7 @@ typedef struct CEventSelect_registry_header {
     uint32_t next_slot;            ///< slots are handed out densely: the first never used
     uint32_t free_head;            ///< freed slots, linked through their `cookie` (index + 1; 0: none)
     uint32_t tombstones;           ///< deleted entries in the bucket index
+    uint64_t export_sequence;      ///< numbers imports (see CEventSelect_export.imported_at)
     pthread_mutex_t table_lock;    ///< robust, process-shared: insertion, deletion, exports
     CEventSelect_export exports[CEventSelect_EXPORT_COUNT];
 } CEventSelect_registry_header;
