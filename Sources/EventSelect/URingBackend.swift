@@ -45,6 +45,7 @@ final class URingBackend: Backend, @unchecked Sendable {
     private static let epollToken = Token.epollSet.raw
 
     init() throws(Errno) {
+        if let simulated = ProcessEnvironment.simulatedURingError { throw simulated }
         guard let ring = CEventSelect_uring_create(8) else { throw Errno(rawValue: errno) }
         self.ring = ring
         deferred = CEventSelect_uring_work_pending(ring) == 0

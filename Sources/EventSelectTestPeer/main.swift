@@ -15,6 +15,8 @@
 //   set-blocking <fd> <0|1>      -> "ok" | "error <errno>"
 //   getopt <fd> <level> <name>   -> "ok <int value>" | "error <errno>"
 //   close <fd>                   -> "ok" | "error <errno>"
+//   backend                      -> "backend <epoll|ioUring>" of Notifier.shared (.automatic)
+//   backend-iouring              -> "backend ioUring" | "error <errno>" for Notifier(backend: .ioUring)
 //   exit                         -> exits 0
 import EventSelect
 import Glibc
@@ -126,6 +128,10 @@ while let line = readLine() {
         case "close":
             try notifier.close(fd)
             reply("ok")
+        case "backend":
+            reply("backend \(notifier.backend)")
+        case "backend-iouring":
+            reply("backend \(try Notifier(backend: .ioUring).backend)")
         case "exit":
             exit(0)
         default:
