@@ -236,7 +236,7 @@ ssize_t CEventSelect_recv_fd(int socket, int *fd, void *payload, size_t len) {
 
 // ---- the cross-process registry ----
 
-_Static_assert(sizeof(CEventSelect_shared_socket) == 144, "Swift and every process rely on this layout");
+_Static_assert(sizeof(CEventSelect_shared_socket) == 104, "Swift and every process rely on this layout");
 _Static_assert(sizeof(CEventSelect_export) == 48, "Swift and every process rely on this layout");
 _Static_assert(sizeof(pthread_mutex_t) == 40, "the shared layout assumes glibc x86_64/aarch64 mutexes");
 

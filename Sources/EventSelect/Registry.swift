@@ -21,11 +21,10 @@ final class Registry: Sendable {
         /// `Notifier.close`; a descriptor closed behind EventSelect's back stays cached until a
         /// validating call (select, enumNetworkEvents, close) resolves it again.
         var identities: [CInt: SocketIdentity] = [:]
+        /// Registrations by their shared-table slot (dense): what readiness tokens and kicks name.
         var slots: [Registration?] = []
+        /// Per slot, bumped when this process drops the slot's registration: stale tokens are dropped.
         var generations: [UInt32] = []
-        var freeSlots: [UInt32] = []
-        /// Shared-table slot -> registration, for kicks from other processes.
-        var bySharedSlot: [Int: Registration] = [:]
         /// How many cached descriptors name each identity.
         var descriptorCounts: [SocketIdentity: Int] = [:]
         /// Sockets `Notifier.accept` returned without a selection to inherit: they never record
@@ -118,20 +117,16 @@ final class Registry: Sendable {
         }
         let (registration, duplicate) = tables.withLock { tables -> (Registration, Bool) in
             if let existing = tables.byIdentity[identity] { return (existing, true) }
-            let slot: UInt32
-            if let free = tables.freeSlots.popLast() {
-                slot = free
-            } else {
-                slot = UInt32(tables.slots.count)
-                tables.slots.append(nil)
-                tables.generations.append(0)
+            if tables.slots.count <= sharedSlot {
+                let grow = sharedSlot + 1 - tables.slots.count
+                tables.slots.append(contentsOf: repeatElement(nil, count: grow))
+                tables.generations.append(contentsOf: repeatElement(0, count: grow))
             }
             let registration = Registration(
-                identity: identity, token: Token(slot: slot, generation: tables.generations[Int(slot)]),
+                identity: identity, token: Token(slot: UInt32(sharedSlot), generation: tables.generations[sharedSlot]),
                 slotIndex: sharedSlot, socket: fd)
-            tables.slots[Int(slot)] = registration
+            tables.slots[sharedSlot] = registration
             tables.byIdentity[identity] = registration
-            tables.bySharedSlot[sharedSlot] = registration
             tables.noSlot.removeValue(forKey: identity)
             if tables.identities[fd] != identity { tables.cache(fd, identity) }
             return (registration, false)
@@ -143,7 +138,7 @@ final class Registry: Sendable {
 
     /// The registration holding shared-table slot `slot`.
     func registration(slot: Int) -> Registration? {
-        tables.withLock { $0.bySharedSlot[slot] }
+        tables.withLock { $0.slots.indices.contains(slot) ? $0.slots[slot] : nil }
     }
 
     /// The registration a readiness token names, or nil when the token is stale.
@@ -219,11 +214,9 @@ final class Registry: Sendable {
         tables.withLock { tables in
             guard tables.byIdentity[registration.identity] === registration else { return }
             tables.byIdentity.removeValue(forKey: registration.identity)
-            let slot = Int(registration.token.slot)
+            let slot = registration.slotIndex
             tables.slots[slot] = nil
             tables.generations[slot] &+= 1
-            tables.freeSlots.append(UInt32(slot))
-            tables.bySharedSlot.removeValue(forKey: registration.slotIndex)
         }
         SharedTable.shared.releaseSlot(registration.slotIndex)
     }

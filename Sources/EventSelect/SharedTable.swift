@@ -4,7 +4,7 @@ import Synchronization
 import SystemPackage
 
 /// The cross-process registry: one slot per underlying socket for every process of the user, in a
-/// shared mapping (`/dev/shm/eventselect-v5-<uid>`, or `$EVENTSELECT_REGISTRY`).
+/// shared mapping (`/dev/shm/eventselect-v6-<uid>`, or `$EVENTSELECT_REGISTRY`).
 ///
 /// A slot holds the Winsock state of the socket's one registration (SPEC rules 14, 19-20): the
 /// selected events, the network-event record, the reported events, the errors, the connection
@@ -42,7 +42,8 @@ final class SharedTable: @unchecked Sendable {
         self.name = name
     }
 
-    static let defaultSlotCount = 1 << 18
+    /// Sockets the table holds for all of a user's processes (SPEC section 4: 100,000 in one process).
+    static let defaultSlotCount = 1 << 17
     /// A deleted bucket.
     static let tombstone = UInt32.max
     static var bucketsOffset: Int { (MemoryLayout<CEventSelect_registry_header>.size + 4095) & ~4095 }
@@ -122,7 +123,14 @@ final class SharedTable: @unchecked Sendable {
         header.pointee.used = 0
         let rc = CEventSelect_mutex_init(&header.pointee.table_lock)
         precondition(rc == 0, "EventSelect: cannot initialise the registry lock (\(rc))")
-        // Slot mutexes are initialised when a slot is first used, so a new table touches no slot pages.
+        withUnsafeMutablePointer(to: &header.pointee.stripes) { stripes in
+            stripes.withMemoryRebound(to: pthread_mutex_t.self, capacity: Int(CEventSelect_LOCK_STRIPES)) { stripe in
+                for index in 0..<Int(CEventSelect_LOCK_STRIPES) {
+                    let rc = CEventSelect_mutex_init(stripe + index)
+                    precondition(rc == 0, "EventSelect: cannot initialise a registry slot lock (\(rc))")
+                }
+            }
+        }
         atomicStore(&header.pointee.magic, UInt32(CEventSelect_REGISTRY_MAGIC))
     }
 
@@ -143,11 +151,21 @@ final class SharedTable: @unchecked Sendable {
         return body(slot)
     }
 
+    /// The lock of slot `index`: one of the header's stripes.
+    @inline(__always)
+    private func stripe(_ index: Int) -> UnsafeMutablePointer<pthread_mutex_t> {
+        UnsafeMutableRawPointer(header).advanced(by: SharedTable.stripesOffset)
+            .assumingMemoryBound(to: pthread_mutex_t.self) + (index & (Int(CEventSelect_LOCK_STRIPES) - 1))
+    }
+
+    private static let stripesOffset = MemoryLayout<CEventSelect_registry_header>.offset(of: \.stripes)!
+
     /// Locks slot `index` and returns it; `unlockSlot` releases it.
     @inline(__always)
     func lockSlot(_ index: Int) -> UnsafeMutablePointer<CEventSelect_shared_socket> {
         let slot = slots + index
-        if CEventSelect_mutex_lock(&slot.pointee.lock) == EOWNERDEAD {
+        if CEventSelect_mutex_lock(stripe(index)) == EOWNERDEAD {
+            // A process died holding the stripe: what it was delivering for this slot is lost.
             slot.pointee.undelivered = 0
         }
         return slot
@@ -155,7 +173,7 @@ final class SharedTable: @unchecked Sendable {
 
     @inline(__always)
     func unlockSlot(_ index: Int) {
-        _ = CEventSelect_mutex_unlock(&(slots + index).pointee.lock)
+        _ = CEventSelect_mutex_unlock(stripe(index))
     }
 
     /// The slot of a socket, found or taken, with this process among its holders.
@@ -226,11 +244,6 @@ final class SharedTable: @unchecked Sendable {
     /// Under the table lock: claims an allocated slot.
     private func take(_ index: Int, identity: SocketIdentity, cookie: UInt64) {
         let slot = slots + index
-        if slot.pointee.mutex_ready != UInt32(CEventSelect_MUTEX_READY) {
-            let rc = CEventSelect_mutex_init(&slot.pointee.lock)
-            precondition(rc == 0, "EventSelect: cannot initialise a registry slot lock (\(rc))")
-            slot.pointee.mutex_ready = UInt32(CEventSelect_MUTEX_READY)
-        }
         withSlot(index) { slot in
             SharedTable.clear(slot)
             slot.pointee.cookie = cookie

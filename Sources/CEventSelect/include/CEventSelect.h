@@ -142,9 +142,9 @@ ssize_t CEventSelect_recv_fd(int socket, int *fd, void *payload, size_t len);
 
 /// One underlying socket's registration as every process sees it. Lives in a shared mapping, so its
 /// layout is fixed here (Swift reads and writes the fields through a pointer) and checked by
-/// _Static_assert in shim.c. Every field but `inode`/`cookie` is read and written under `lock`.
+/// _Static_assert in shim.c. Every field but `inode`/`cookie` is read and written under the slot's
+/// lock: stripe `index % CEventSelect_LOCK_STRIPES` of the header's robust mutexes.
 typedef struct CEventSelect_shared_socket {
-    pthread_mutex_t lock;          ///< robust and process-shared (CEventSelect_mutex_init)
     uint64_t inode;                ///< 0: free slot
     uint64_t cookie;               ///< SO_COOKIE: unique while the system runs, so a reused inode is told apart
     uint64_t owner_epoch;          ///< bumped by every selection, in any process
@@ -162,8 +162,8 @@ typedef struct CEventSelect_shared_socket {
     uint8_t mode;                  ///< 0 none, 1 event objects, 2 messages
     int32_t holders[4];            ///< pids of processes holding a registration object for the slot
                                    ///< (0: none; -1: more than fit, never reclaimed by the dead-holder scan)
-    uint32_t mutex_ready;          ///< CEventSelect_MUTEX_READY once `lock` was initialised
     uint32_t nonblocking;          ///< O_NONBLOCK as EventSelect last set it (the flag is the socket's, shared)
+    uint32_t reserved;
 } CEventSelect_shared_socket;
 
 /// One `duplicateSocket` export waiting for its single import.
@@ -180,9 +180,9 @@ typedef struct CEventSelect_export {
 
 enum {
     CEventSelect_REGISTRY_MAGIC = 0x45535231,  // "ESR1"
-    CEventSelect_REGISTRY_VERSION = 5,
+    CEventSelect_REGISTRY_VERSION = 6,
     CEventSelect_EXPORT_COUNT = 1024,
-    CEventSelect_MUTEX_READY = 0x4D555458,  // "MUTX"
+    CEventSelect_LOCK_STRIPES = 4096,
 };
 
 /// The mapping's header. A bucket index (slot_count uint32: slot + 1, 0 empty, UINT32_MAX deleted;
@@ -200,6 +200,9 @@ typedef struct CEventSelect_registry_header {
     uint64_t export_sequence;      ///< numbers imports (see CEventSelect_export.imported_at)
     pthread_mutex_t table_lock;    ///< robust, process-shared: insertion, deletion, exports
     CEventSelect_export exports[CEventSelect_EXPORT_COUNT];
+    /// Slot locks, robust and process-shared: slot i uses stripe i % CEventSelect_LOCK_STRIPES
+    /// (a mutex per slot would be 40 of a slot's bytes; no code path holds two slot locks at once).
+    pthread_mutex_t stripes[CEventSelect_LOCK_STRIPES];
 } CEventSelect_registry_header;
 
 /// Initialises a robust, process-shared mutex (attribute setup is macros and C-only calls).
