@@ -114,7 +114,7 @@ static struct io_uring_sqe *get_sqe(CEventSelect_uring *r) {
 int CEventSelect_uring_poll_add(CEventSelect_uring *r, int fd, uint64_t token, unsigned events) {
     struct io_uring_sqe *sqe = get_sqe(r);
     if (!sqe) return -EBUSY;
-    io_uring_prep_poll_multishot(sqe, fd, events);
+    io_uring_prep_poll_add(sqe, fd, events);
     io_uring_sqe_set_data64(sqe, token);
     return 0;
 }
@@ -142,7 +142,7 @@ int CEventSelect_uring_reap(CEventSelect_uring *r, CEventSelect_readiness *out, 
         if (n == max) break;
         out[n].token = io_uring_cqe_get_data64(cqe);
         out[n].events = (uint32_t)cqe->res;
-        out[n].reserved = (cqe->flags & IORING_CQE_F_MORE) ? CEventSelect_URING_MORE : 0;
+        out[n].reserved = 0;
         n++;
     }
     io_uring_cq_advance(&r->ring, (unsigned)n);

@@ -9,7 +9,8 @@ public enum NotifierBackend: Sendable {
     case automatic
     /// epoll(7), edge-triggered.
     case epoll
-    /// io_uring(7) multishot poll (liburing).
+    /// io_uring(7) (liburing): an epoll interest set whose readiness the ring reports without a
+    /// syscall while nothing happens (docs/ARCHITECTURE.md explains the shape).
     case ioUring
 }
 

@@ -174,11 +174,6 @@ final class Registry: Sendable {
         tables.withLock { $0.descriptorCounts[identity] != nil }
     }
 
-    /// Records that `fd` now names `identity` (a socket EventSelect just created or accepted).
-    func remember(_ fd: CInt, as identity: SocketIdentity) {
-        tables.withLock { $0.cache(fd, identity) }
-    }
-
     /// Drops the registrations of sockets that are gone. A socket is gone when the kernel has
     /// removed every epoll entry it had (that happens only at its last close, in any process); an
     /// unarmed registration is kept while the descriptor it remembers still names the socket.
@@ -221,6 +216,4 @@ final class Registry: Sendable {
         SharedTable.shared.releaseSlot(registration.slotIndex)
     }
 
-    /// The number of live registrations (for tests and the benchmarks' memory figures).
-    var count: Int { tables.withLock { $0.byIdentity.count } }
 }

@@ -71,7 +71,8 @@ int CEventSelect_uring_get_events(CEventSelect_uring *ring);
 void CEventSelect_uring_destroy(CEventSelect_uring *ring);
 /// The ring's fd: pollable, readable while completions are waiting.
 int CEventSelect_uring_fd(CEventSelect_uring *ring);
-/// Queues a multishot POLL_ADD of `events` (poll bits) for `fd` with `token`; 0 or -errno.
+/// Queues a single-shot POLL_ADD of `events` (poll bits) for `fd` with `token` (completes once,
+/// when `fd` is ready, or at once if it already is); 0 or -errno.
 int CEventSelect_uring_poll_add(CEventSelect_uring *ring, int fd, uint64_t token, unsigned events);
 /// io_uring_submit; returns the count submitted or -errno.
 int CEventSelect_uring_submit(CEventSelect_uring *ring);
@@ -79,12 +80,10 @@ int CEventSelect_uring_submit(CEventSelect_uring *ring);
 /// the poll no longer holds the file. 0, or -ENOENT when nothing matched, or -errno.
 int CEventSelect_uring_cancel(CEventSelect_uring *ring, uint64_t token);
 /// Reaps up to `max` completions already in the completion ring, without a syscall (unless the
-/// kernel holds overflowed completions, which are flushed first): token, res
-/// (poll bits, or -errno) and in `reserved` whether the poll stays armed (IORING_CQE_F_MORE).
+/// kernel holds overflowed completions, which are flushed first): token and res (poll bits, or
+/// -errno).
 int CEventSelect_uring_reap(CEventSelect_uring *ring, CEventSelect_readiness *out, int max);
 
-/// Set in `CEventSelect_readiness.reserved` when the multishot poll stays armed (IORING_CQE_F_MORE).
-enum { CEventSelect_URING_MORE = 1 };
 
 // ---- waiting ----------------------------------------------------------------------------------
 

@@ -1,0 +1,59 @@
+// The io_uring backend keeps at most one poll in its ring (a single-shot POLL_ADD on its epoll set,
+// armed only when a look finds nothing ready), however often the notifier goes idle and busy.
+import EventSelect
+import Glibc
+import SystemPackage
+import Testing
+
+/// For every io_uring instance of this process, the number of polls pending in it, read from the
+/// "PollList:" section of /proc/self/fdinfo/<ring fd>.
+private func pendingPollsPerRing() -> [Int] {
+    guard let directory = opendir("/proc/self/fdinfo") else { return [] }
+    defer { closedir(directory) }
+    var counts: [Int] = []
+    while let entry = readdir(directory) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        guard Int(name) != nil, let file = fopen("/proc/self/fdinfo/\(name)", "r") else { continue }
+        defer { fclose(file) }
+        var isRing = false
+        var inPollList = false
+        var polls = 0
+        var line = [CChar](repeating: 0, count: 512)
+        while fgets(&line, CInt(line.count), file) != nil {
+            let text = String(cString: line)
+            if text.hasPrefix("PollList:") {
+                isRing = true
+                inPollList = true
+            } else if inPollList && text.contains("op=") {
+                polls += 1
+            } else {
+                inPollList = false
+            }
+        }
+        if isRing { counts.append(polls) }
+    }
+    return counts
+}
+
+@Suite struct URingBackendTests {
+    @Test func idleAndBusyTransitionsKeepOnePollPerRing() throws {
+        guard testBackends.contains(.ioUring) else { return }
+        let notifier = try Notifier(backend: .ioUring)
+        let (a, b) = try makePair(.unix)
+        defer { closeQuietly(a, b) }
+        let event = try SocketEvent()
+        try notifier.eventSelect(a, event, [.read])
+        for _ in 0..<200 {
+            // Idle: a look that finds nothing arms the ring's poll.
+            #expect(try SocketEvent.waitAny([event], timeout: .zero) == nil)
+            // Busy: data arrives, the poll completes, the event is delivered.
+            try rawSend(b, count: 1)
+            #expect(try SocketEvent.waitAny([event], timeout: mustHappen) == 0)
+            #expect(try notifier.enumNetworkEvents(a, resetting: event).events == [.read])
+            #expect(try receive(notifier, a, count: 16) == 1)
+        }
+        let counts = pendingPollsPerRing()
+        #expect(!counts.isEmpty, "no io_uring instance found in /proc/self/fdinfo")
+        #expect(counts.allSatisfy { $0 <= 1 }, "polls pending per ring: \(counts)")
+    }
+}
