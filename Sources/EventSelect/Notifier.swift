@@ -194,17 +194,20 @@ public final class Notifier: Sendable {
             event?.reset()
             return NetworkEventRecord(events: [], codes: ErrorCodes())
         }
-        if registration.withState({ $0.pending.isDisjoint(with: $0.mask) }) {
-            // Nothing recorded yet: deliver what the kernel has reported first, as Windows would
-            // have recorded it already.
-            NotifierDirectory.driveAll()
+        // One lock when something is recorded (the common case after a wait). When nothing is,
+        // deliver what the kernel has reported first, as Windows would have recorded it already.
+        let read = { (drove: Bool) -> NetworkEventRecord? in
+            registration.withState { state -> NetworkEventRecord? in
+                let due = state.pending.intersection(state.mask)
+                if due.isEmpty && !drove { return nil }
+                state.pending.subtract(due)
+                event?.reset()
+                return NetworkEventRecord(events: due, codes: state.codes)
+            }
         }
-        return registration.withState { state in
-            let due = state.pending.intersection(state.mask)
-            state.pending.subtract(due)
-            event?.reset()
-            return NetworkEventRecord(events: due, codes: state.codes)
-        }
+        if let record = read(false) { return record }
+        NotifierDirectory.driveAll()
+        return read(true)!
     }
 
     // MARK: socket operations
