@@ -72,6 +72,7 @@ enum NotifierDirectory {
     static func driveAll(afterWake: Bool = false) {
         let snapshot = entries.withLock { $0 }  // copy-on-write: a retain, no allocation
         for entry in snapshot { entry.driver.drain(afterWake: afterWake) }
+        Registry.shared.recheckSuspects()
     }
 
     /// Blocks until one of `extra` or a backend's readiness descriptor is readable, or
@@ -190,6 +191,7 @@ final class DeliveryThread: Sendable {
             }
             if stopped.load(ordering: .acquiring) { return }
             driver.drain(afterWake: true)
+            Registry.shared.recheckSuspects()
         }
     }
 

@@ -162,6 +162,9 @@ public final class Notifier: Sendable {
             }
             var probe = Probe(verified: fd, identity: identity)
             _ = state.observe(try levelCheck(fd), probe: &probe)
+            // This look is the truth as of now: readiness collected before it (maybe while the
+            // socket was not selected, for data consumed since) is looked at again if delivered.
+            state.markReenabled()
             // Everything recorded and selected is delivered now: event mode sets the object if the
             // record intersects the selection (R50), message mode posts it.
             state.deliver(recorded: state.pending)
@@ -451,10 +454,16 @@ public final class Notifier: Sendable {
                 // Not delivering here and no other descriptor seen here: this process lets go of
                 // the socket's registration (its slot stays while another process holds it).
                 if !Registry.shared.hasDescriptor(of: identity) { Registry.shared.retire(registration) }
-            } else if !orphaned.isEmpty, orphaned.allSatisfy({ $0.isStillArmed(fd) == false }) {
-                // That was the socket's last descriptor anywhere: the kernel dropped its entries,
-                // so the registration ends with it (rule 17), and its event object or queue is let go.
-                Registry.shared.retire(registration)
+            } else if !orphaned.isEmpty {
+                if orphaned.allSatisfy({ $0.isStillArmed(fd) == false }) {
+                    // That was the socket's last descriptor anywhere: the kernel dropped its entries,
+                    // so the registration ends with it (rule 17), and its event object or queue is
+                    // let go.
+                    Registry.shared.retire(registration)
+                } else {
+                    // Another descriptor, or only a transient kernel reference: look again later.
+                    Registry.shared.suspect(registration, closed: fd, backends: orphaned)
+                }
             }
         }
         if failed { throw Errno(rawValue: code) }

@@ -32,6 +32,10 @@ final class Registry: Sendable {
         var accepted: Set<SocketIdentity> = []
         /// Identities known to have no slot, with `SharedTable.insertions` when that was checked.
         var noSlot: [SocketIdentity: UInt32] = [:]
+        /// Registrations whose last known descriptor was closed while the kernel still held the
+        /// socket (maybe only for an instant: epoll takes a transient reference while it polls an
+        /// entry): looked at again on later drains, a bounded number of times.
+        var suspects: [Suspect] = []
         /// Registrations beyond which the next creation first sweeps out those of dead sockets.
         var sweepThreshold = 4096
 
@@ -167,6 +171,52 @@ final class Registry: Sendable {
     /// Whether `identity` came from `Notifier.accept` (and forgets it).
     func takeAccepted(_ identity: SocketIdentity) -> Bool {
         tables.withLock { $0.accepted.remove(identity) != nil }
+    }
+
+    struct Suspect {
+        var registration: Registration
+        var fd: CInt
+        var backends: [any Backend]
+        var checksLeft: Int
+    }
+
+    private let suspectCount = Atomic<Int>(0)
+
+    /// A registration stays after its descriptor `fd` was closed because the kernel still held the
+    /// socket: check again on later drains.
+    func suspect(_ registration: Registration, closed fd: CInt, backends: [any Backend]) {
+        tables.withLock { tables in
+            tables.suspects.append(Suspect(registration: registration, fd: fd, backends: backends, checksLeft: 32))
+            suspectCount.store(tables.suspects.count, ordering: .releasing)
+        }
+    }
+
+    /// Looks at the suspects again: those whose socket is gone now are retired; each is looked at
+    /// a bounded number of times (a socket that lives on through another descriptor is left to
+    /// the sweep). Costs one atomic load when there are none.
+    func recheckSuspects() {
+        guard suspectCount.load(ordering: .acquiring) > 0 else { return }
+        let due = tables.withLock { tables -> [Suspect] in
+            let due = tables.suspects
+            tables.suspects.removeAll()
+            suspectCount.store(0, ordering: .releasing)
+            return due
+        }
+        var again: [Suspect] = []
+        for var suspect in due {
+            if suspect.backends.allSatisfy({ $0.isStillArmed(suspect.fd) == false }) {
+                retire(suspect.registration)
+            } else if suspect.checksLeft > 1 {
+                suspect.checksLeft -= 1
+                again.append(suspect)
+            }
+        }
+        if !again.isEmpty {
+            tables.withLock { tables in
+                tables.suspects.append(contentsOf: again)
+                suspectCount.store(tables.suspects.count, ordering: .releasing)
+            }
+        }
     }
 
     /// Whether another descriptor EventSelect has seen still names `identity`.
