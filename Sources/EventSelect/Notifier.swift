@@ -120,7 +120,6 @@ public final class Notifier: Sendable {
             try setNonBlocking(fd, true)
             return
         }
-        if !events.isEmpty, SharedTable.shared.isShared { _ = KickChannel.ensure() }
         try registration.withState { state throws(Errno) in
             if !state.nonBlocking {
                 try setNonBlocking(fd, true)
@@ -250,7 +249,7 @@ public final class Notifier: Sendable {
                 let drained = count > 0 && count < buffer.count && state.isStream
                     && flags & CInt(MSG_PEEK | MSG_OOB) == 0
                 if drained && !deferred { return }
-                recheck(&state, registration, fd)
+                try? recheck(&state, registration.identity, fd)
             }
         }
         if count < 0 { throw Errno(rawValue: code) }
@@ -275,7 +274,7 @@ public final class Notifier: Sendable {
                 state.reenable(.write)
                 state.markReenabled()
                 guard state.isSelected else { return }
-                recheck(&state, registration, fd)
+                try? recheck(&state, registration.identity, fd)
             }
         }
         throw Errno(rawValue: code)
@@ -307,7 +306,7 @@ public final class Notifier: Sendable {
         let inherited = registration?.withState { state -> (NetworkEvents, Target, CInt, CInt)? in
             state.markReenabled(.accept)
             guard state.isSelected else { return nil }
-            recheck(&state, registration!, fd)
+            try? recheck(&state, registration!.identity, fd)
             // Only this process holds the listener's event object or queue to hand on.
             guard state.ownedHere else { return nil }
             return (state.mask, state.target, state.socketType, state.family)
@@ -331,7 +330,6 @@ public final class Notifier: Sendable {
     private func inherit(_ fd: CInt, mask: NetworkEvents, target: Target, socketType: CInt, family: CInt) throws(Errno) {
         let identity = try SocketIdentity(of: fd)
         let registration = try Registry.shared.registration(for: identity, socket: fd)
-        if SharedTable.shared.isShared { _ = KickChannel.ensure() }
         try registration.withState { state throws(Errno) in
             state.nonBlocking = true
             state.knownFD = fd
@@ -349,9 +347,7 @@ public final class Notifier: Sendable {
             // (an acceptor that hands connections to other processes selects just FD_ACCEPT).
             guard !mask.subtracting(.accept).isEmpty else { return }
             try arm(&state, registration.token, fd)
-            var probe = Probe(verified: fd, identity: identity)
-            let recorded = state.observe(try levelCheck(fd), probe: &probe)
-            state.deliver(recorded: recorded)
+            try recheck(&state, identity, fd)
         }
     }
 
@@ -503,11 +499,12 @@ public final class Notifier: Sendable {
 
     // MARK: helpers
 
-    /// After a re-enabling call: if the condition still holds, record and deliver again (rule 10).
-    private func recheck(_ state: inout RegistrationState, _ registration: Registration, _ fd: CInt) {
-        guard let bits = try? levelCheck(fd) else { return }
-        var probe = Probe(verified: fd, identity: registration.identity)
-        let recorded = state.observe(bits, probe: &probe)
+    /// Looks at the socket now and records and delivers what holds: after a re-enabling call, the
+    /// condition that still holds is recorded again (rule 10); for an accepted socket, what its
+    /// inherited selection finds (rule 16).
+    private func recheck(_ state: inout RegistrationState, _ identity: SocketIdentity, _ fd: CInt) throws(Errno) {
+        var probe = Probe(verified: fd, identity: identity)
+        let recorded = state.observe(try levelCheck(fd), probe: &probe)
         if !recorded.isEmpty { state.deliver(recorded: recorded) }
     }
 }

@@ -136,7 +136,12 @@ final class Registry: Sendable {
             return (registration, false)
         }
         // Another thread created it first: give back the extra use of the slot.
-        if duplicate { SharedTable.shared.releaseSlot(sharedSlot) }
+        if duplicate {
+            SharedTable.shared.releaseSlot(sharedSlot)
+        } else if SharedTable.shared.isShared {
+            // This process holds a registration now: other processes may need to kick it.
+            _ = KickChannel.ensure()
+        }
         return registration
     }
 

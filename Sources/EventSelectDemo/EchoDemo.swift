@@ -25,10 +25,11 @@ struct EchoDemo {
                     let fd = try Net.connect(address)
                     defer { _ = Glibc.close(fd) }
                     var buffer = [UInt8](repeating: 0, count: 64)
+                    let request = [UInt8](repeating: 0x61, count: 32)
                     var mine: [Double] = []
                     while !stop.load(ordering: .relaxed) {
                         let start = Clock.nanoseconds()
-                        try Net.writeAll(fd, count: 32)
+                        try Net.sendAll(fd, request)
                         try Net.readExactly(fd, &buffer, count: 32)
                         mine.append(Double(Clock.nanoseconds() - start) / 1000)
                         roundTrips.add(1, ordering: .relaxed)

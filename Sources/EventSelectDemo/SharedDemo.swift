@@ -280,7 +280,7 @@ struct SharedDemo {
                 for index in 1..<Shared.requestSize { request[index] = UInt8(truncatingIfNeeded: sequence >> (8 * UInt64(index % 8)) &+ UInt64(index)) }
                 let start = Clock.nanoseconds()
                 do {
-                    try sendAll(fd, request)
+                    try Net.sendAll(fd, request)
                     try Net.readExactly(fd, &reply, count: Shared.requestSize)
                 } catch {
                     let what = (error as? Errno) == .wouldBlock ? "no reply within 5 s" : "\(error)"
@@ -299,18 +299,6 @@ struct SharedDemo {
                     $0.served[worker] += 1
                 }
             }
-        }
-    }
-
-    static func sendAll(_ fd: CInt, _ bytes: [UInt8]) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + done, bytes.count - done, CInt(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Errno(rawValue: errno)
-            }
-            done += n
         }
     }
 
@@ -358,7 +346,7 @@ struct SharedDemo {
         guard let selectedA = a.expect("probe selected", within: 2_000) else { return failed("worker A did not import and select the probe within 2 s \(a.errors)") }
         step("A: socket(from:) + asyncSelect(probe, queue, WM_PROBE, [.read]) -> \(selectedA)")
 
-        do { try sendAll(client, [0x41]) } catch { return failed("probe send: \(error)") }
+        do { try Net.sendAll(client, [0x41]) } catch { return failed("probe send: \(error)") }
         guard let readA = a.expect("probe", within: 2_000) else { return failed("worker A got no FD_READ for the probe within 2 s (byte 0x41 sent)") }
         guard readA.hasPrefix("probe read 65") else { return failed("worker A, expected FD_READ with byte 65: \(readA)") }
         step("client sent 0x41 -> A: FD_READ message, received it (\(readA))")
@@ -369,7 +357,7 @@ struct SharedDemo {
 
         do { try a.send(.probeQuiet, Frame.milliseconds(1_000)) } catch { return failed("sending to A: \(error)") }
         guard a.expect("probe watching", within: 2_000) != nil else { return failed("worker A did not start watching within 2 s") }
-        do { try sendAll(client, [0x42]) } catch { return failed("probe send: \(error)") }
+        do { try Net.sendAll(client, [0x42]) } catch { return failed("probe send: \(error)") }
         do { try b.send(.probeWait, Frame.milliseconds(2_000)) } catch { return failed("sending to B: \(error)") }
         guard let readB = b.expect("probe", within: 3_000) else { return failed("worker B did not answer within 3 s") }
         let quietA = a.expect("probe quiet", within: 3_000)

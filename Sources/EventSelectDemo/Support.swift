@@ -40,11 +40,13 @@ enum Net {
         return fd
     }
 
-    static func writeAll(_ fd: CInt, count: Int) throws {
-        let bytes = [UInt8](repeating: 0x61, count: count)
+    /// Sends everything on a blocking socket, retrying on EINTR and short sends.
+    static func sendAll(_ fd: CInt, _ bytes: [UInt8]) throws {
         var done = 0
-        while done < count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + done, count - done, CInt(MSG_NOSIGNAL)) }
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + done, bytes.count - done, CInt(MSG_NOSIGNAL))
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw Errno(rawValue: errno)
