@@ -49,7 +49,7 @@ enum KickChannel {
             return (made, true)
         }
         guard fd >= 0 else { return nil }
-        if created { NotifierDirectory.watchKicks(fd) }
+        if created { LiveNotifiers.watchKicks(fd) }
         return fd
     }
 

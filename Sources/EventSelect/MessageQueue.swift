@@ -7,7 +7,7 @@ import SystemPackage
 /// Models the thread message queue behind `WSAAsyncSelect`'s `hWnd`: ``post(_:)`` is `PostMessage`,
 /// ``next(timeout:)`` is `GetMessage`, ``poll()`` is `PeekMessage(PM_REMOVE)`. Many threads may post
 /// and many may read; each message is taken exactly once, in posting order. Cancelling or replacing
-/// a selection never removes messages already queued (SPEC rule 14).
+/// a selection never removes messages already queued (docs/SEMANTICS.md rule 14).
 ///
 /// It is pollable: ``fileDescriptor`` is readable exactly while the queue is non-empty.
 public final class MessageQueue: Sendable {
@@ -16,7 +16,7 @@ public final class MessageQueue: Sendable {
 
     /// Creates an empty queue.
     /// - Throws: `Errno` when no eventfd can be created.
-    public init() throws {
+    public init() throws(Errno) {
         flag = try PollableFlag()
     }
 
@@ -36,40 +36,40 @@ public final class MessageQueue: Sendable {
     /// selected with `asyncSelect` arrive even when no other thread runs the notifier.
     /// - Parameter timeout: how long to wait; `.zero` only tests, nil waits forever.
     /// - Returns: the message, or nil on timeout.
-    public func next(timeout: Duration?) throws -> SocketMessage? {
+    public func next(timeout: Duration?) throws(Errno) -> SocketMessage? {
         let deadline = Deadline(timeout)
         while true {
             if let message = take() { return message }
-            NotifierDirectory.driveAll()
+            LiveNotifiers.driveAll()
             if let message = take() { return message }
             let remaining = deadline.remaining
             if remaining == 0 { return nil }
             flag.beginPoll()
             defer { flag.endPoll() }
             if flag.isRaised { continue }
-            try NotifierDirectory.block(extra: [flag.fd], nanoseconds: remaining)
-            NotifierDirectory.driveAll(afterWake: true)
+            try LiveNotifiers.block(extra: [flag.fd], nanoseconds: remaining)
+            LiveNotifiers.driveAll(afterWake: true)
         }
     }
 
     /// Takes the oldest message if there is one. Models `PeekMessage(PM_REMOVE)`.
     public func poll() -> SocketMessage? {
         if let message = take() { return message }
-        NotifierDirectory.driveAll()
+        LiveNotifiers.driveAll()
         return take()
     }
 
     /// A descriptor readable exactly while the queue is non-empty. Owned by the queue: do not close
     /// it; reading it takes no message. Asking for it switches the process to background delivery.
     public var fileDescriptor: FileDescriptor {
-        NotifierDirectory.requireBackgroundDelivery()
+        LiveNotifiers.requireBackgroundDelivery()
         return FileDescriptor(rawValue: flag.expose())
     }
 
     /// The messages as an async sequence, for `for await`. Each message goes to exactly one reader,
     /// whichever sequence or call takes it first; the sequence never ends by itself.
     public var messages: AsyncStream<SocketMessage> {
-        NotifierDirectory.requireBackgroundDelivery()
+        LiveNotifiers.requireBackgroundDelivery()
         return AsyncStream(unfolding: { [self] in
             while true {
                 if let message = self.poll() { return message }

@@ -10,22 +10,22 @@ public struct NetworkEvents: OptionSet, Sendable, Hashable {
     /// Creates a set from Winsock `FD_*` bits.
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
-    /// `FD_READ` (0x01): data can be read. End of stream alone is never `read` (SPEC rule 1).
+    /// `FD_READ` (0x01): data can be read. End of stream alone is never `read` (docs/SEMANTICS.md rule 1).
     public static let read = NetworkEvents(rawValue: 0x01)
-    /// `FD_WRITE` (0x02): the socket is connected and can send (SPEC rule 6).
+    /// `FD_WRITE` (0x02): the socket is connected and can send (docs/SEMANTICS.md rule 6).
     public static let write = NetworkEvents(rawValue: 0x02)
-    /// `FD_OOB` (0x04): urgent data is pending and `SO_OOBINLINE` is off (SPEC rule 2).
+    /// `FD_OOB` (0x04): urgent data is pending and `SO_OOBINLINE` is off (docs/SEMANTICS.md rule 2).
     public static let oob = NetworkEvents(rawValue: 0x04)
-    /// `FD_ACCEPT` (0x08): a connection waits on a listening socket (SPEC rule 3).
+    /// `FD_ACCEPT` (0x08): a connection waits on a listening socket (docs/SEMANTICS.md rule 3).
     public static let accept = NetworkEvents(rawValue: 0x08)
-    /// `FD_CONNECT` (0x10): a non-blocking connect finished, with or without an error (SPEC rule 4).
+    /// `FD_CONNECT` (0x10): a non-blocking connect finished, with or without an error (docs/SEMANTICS.md rule 4).
     public static let connect = NetworkEvents(rawValue: 0x10)
-    /// `FD_CLOSE` (0x20): the peer shut down or reset the connection (SPEC rule 5).
+    /// `FD_CLOSE` (0x20): the peer shut down or reset the connection (docs/SEMANTICS.md rule 5).
     public static let close = NetworkEvents(rawValue: 0x20)
     /// Every event EventSelect models: `FD_READ | FD_WRITE | FD_OOB | FD_ACCEPT | FD_CONNECT | FD_CLOSE`.
     public static let all: NetworkEvents = [.read, .write, .oob, .accept, .connect, .close]
 
-    /// The order in which simultaneous events are posted in message mode (SPEC rule 7; Wine's
+    /// The order in which simultaneous events are posted in message mode (docs/SEMANTICS.md rule 7; Wine's
     /// `event_bitorder`: CONNECT before READ, CLOSE last).
     static let postingOrder: [NetworkEvents] = [.connect, .accept, .oob, .read, .write, .close]
 

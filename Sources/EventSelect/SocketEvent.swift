@@ -5,7 +5,7 @@ import SystemPackage
 /// An event object: manual reset, created unset. Models `WSAEVENT` (`WSACreateEvent`).
 ///
 /// `eventSelect` sets it when a selected network event is recorded; it stays set until ``reset()``
-/// or `enumNetworkEvents(_:resetting:)` resets it. Waiting never resets it (SPEC rule 11). One event
+/// or `enumNetworkEvents(_:resetting:)` resets it. Waiting never resets it (docs/SEMANTICS.md rule 11). One event
 /// may serve many sockets.
 ///
 /// It is pollable: ``fileDescriptor`` is readable exactly while the event is set, so it mixes with
@@ -16,7 +16,7 @@ public final class SocketEvent: Sendable {
 
     /// Creates an unset event. Models `WSACreateEvent`.
     /// - Throws: `Errno` when no eventfd can be created (EMFILE, ENFILE, ENOMEM).
-    public init() throws {
+    public init() throws(Errno) {
         flag = try PollableFlag()
     }
 
@@ -32,14 +32,14 @@ public final class SocketEvent: Sendable {
     /// so a program that only tests `isSet` still sees events as they happen.
     public var isSet: Bool {
         if flag.isRaised { return true }
-        NotifierDirectory.driveAll()
+        LiveNotifiers.driveAll()
         return flag.isRaised
     }
 
     /// A descriptor readable exactly while the event is set, for poll(2), epoll or another event
     /// loop. Owned by the event: do not close it. Reading it does not reset the event.
     public var fileDescriptor: FileDescriptor {
-        NotifierDirectory.requireBackgroundDelivery()
+        LiveNotifiers.requireBackgroundDelivery()
         return FileDescriptor(rawValue: flag.expose())
     }
 
@@ -52,12 +52,12 @@ public final class SocketEvent: Sendable {
     ///   - timeout: how long to wait; `.zero` only tests, nil waits forever.
     /// - Returns: the index of the lowest set event, or nil on timeout.
     /// - Throws: `Errno.invalidArgument` for an empty array.
-    public static func waitAny(_ events: [SocketEvent], timeout: Duration?) throws -> Int? {
+    public static func waitAny(_ events: [SocketEvent], timeout: Duration?) throws(Errno) -> Int? {
         guard !events.isEmpty else { throw Errno.invalidArgument }
         // Index 0 set: nothing lower can be. Otherwise deliver pending readiness first, so a lower
         // index whose socket is ready is not starved by a higher one that is already set.
         if events[0].flag.isRaised { return 0 }
-        NotifierDirectory.driveAll()
+        LiveNotifiers.driveAll()
         var index: Int?
         try wait(events, timeout: timeout) {
             index = events.firstIndex { $0.flag.isRaised }
@@ -73,7 +73,7 @@ public final class SocketEvent: Sendable {
     ///   - timeout: how long to wait; `.zero` only tests, nil waits forever.
     /// - Returns: true once all are set, false on timeout.
     /// - Throws: `Errno.invalidArgument` for an empty array.
-    public static func waitAll(_ events: [SocketEvent], timeout: Duration?) throws -> Bool {
+    public static func waitAll(_ events: [SocketEvent], timeout: Duration?) throws(Errno) -> Bool {
         guard !events.isEmpty else { throw Errno.invalidArgument }
         return try wait(events, timeout: timeout) { events.allSatisfy { $0.flag.isRaised } }
     }
@@ -81,27 +81,27 @@ public final class SocketEvent: Sendable {
     /// Suspends until the event is set; returns at once if it is.
     public func wait() async {
         if flag.isRaised { return }
-        NotifierDirectory.requireBackgroundDelivery()
-        NotifierDirectory.driveAll()
+        LiveNotifiers.requireBackgroundDelivery()
+        LiveNotifiers.driveAll()
         await flag.waitRaised()
     }
 
     /// The shared wait loop: test; deliver pending readiness inline and test again; then block in
     /// ppoll on the events' eventfds and every notifier's readiness fd until something changes.
     @discardableResult
-    private static func wait(_ events: [SocketEvent], timeout: Duration?, satisfied: () -> Bool) throws -> Bool {
+    private static func wait(_ events: [SocketEvent], timeout: Duration?, satisfied: () -> Bool) throws(Errno) -> Bool {
         let deadline = Deadline(timeout)
         while true {
             if satisfied() { return true }
-            NotifierDirectory.driveAll()
+            LiveNotifiers.driveAll()
             if satisfied() { return true }
             let remaining = deadline.remaining
             if remaining == 0 { return false }
             for event in events { event.flag.beginPoll() }
             defer { for event in events { event.flag.endPoll() } }
             if satisfied() { return true }
-            try NotifierDirectory.block(extra: events.map { $0.flag.fd }, nanoseconds: remaining)
-            NotifierDirectory.driveAll(afterWake: true)
+            try LiveNotifiers.block(extra: events.map { $0.flag.fd }, nanoseconds: remaining)
+            LiveNotifiers.driveAll(afterWake: true)
         }
     }
 }

@@ -11,7 +11,7 @@ public struct SocketMessage: Sendable, Equatable {
     public var message: UInt32
     /// The socket (`wParam`).
     public var socket: FileDescriptor
-    /// The network event: exactly one bit (SPEC rule 7, one message per event).
+    /// The network event: exactly one bit (docs/SEMANTICS.md rule 7, one message per event).
     public var event: NetworkEvents
     /// The error that came with the event (`WSAGETSELECTERROR`), nil for none.
     public var error: Errno?

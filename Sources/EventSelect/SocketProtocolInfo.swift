@@ -19,7 +19,7 @@ public struct SocketProtocolInfo: Sendable, Equatable {
     /// Rebuilds the information from bytes received over IPC. Any bytes are accepted here: whether
     /// they describe a socket this process may import is decided by `Notifier.socket(from:)`, which
     /// rejects forged, truncated, stale or foreign information with a clear error.
-    public init(bytes: [UInt8]) throws {
+    public init(bytes: [UInt8]) throws(Errno) {
         self.bytes = bytes
     }
 

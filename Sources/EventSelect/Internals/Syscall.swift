@@ -30,7 +30,7 @@ func assertOwned(_ error: Errno, _ what: StaticString) {
     assert(error != .badFileDescriptor, "EventSelect closed its own \(what) descriptor too early")
 }
 
-/// poll(2) of one descriptor with a zero timeout: the level check behind SPEC rules 8 and 10.
+/// poll(2) of one descriptor with a zero timeout: the level check behind docs/SEMANTICS.md rules 8 and 10.
 @inline(__always)
 func levelCheck(_ fd: CInt, _ events: Int16 = Int16(POLLIN | POLLPRI | POLLOUT) | Int16(CEventSelect_POLLRDHUP))
     throws(Errno) -> UInt32

@@ -15,11 +15,11 @@ import SystemPackage
 /// A program that waits elsewhere (poll(2) on `SocketEvent.fileDescriptor`, `await event.wait()`,
 /// `for await` over `MessageQueue.messages`) needs delivery without calling in: the first such use
 /// starts one background thread per notifier, blocked in its backend, for the rest of the process.
-enum NotifierDirectory {
+enum LiveNotifiers {
     private struct Entry {
         var id: ObjectIdentifier
-        var driver: Driver
-        var thread: DeliveryThread?
+        var reaper: Reaper
+        var thread: BackgroundDelivery?
     }
 
     private static let entries = Mutex<[Entry]>([])
@@ -31,8 +31,8 @@ enum NotifierDirectory {
     static func add(_ id: ObjectIdentifier, _ backend: any Backend) {
         if let kicks = KickChannel.current { try? backend.watch(kicks, token: Token.kick.raw) }
         entries.withLock { entries in
-            var entry = Entry(id: id, driver: Driver(backend), thread: nil)
-            if backgroundWanted.load(ordering: .acquiring) { entry.thread = DeliveryThread.start(entry.driver) }
+            var entry = Entry(id: id, reaper: Reaper(backend), thread: nil)
+            if backgroundWanted.load(ordering: .acquiring) { entry.thread = BackgroundDelivery.start(entry.reaper) }
             entries.append(entry)
         }
     }
@@ -51,7 +51,7 @@ enum NotifierDirectory {
         entries.withLock { entries in
             guard !backgroundWanted.exchange(true, ordering: .acquiringAndReleasing) else { return }
             for index in entries.indices where entries[index].thread == nil {
-                entries[index].thread = DeliveryThread.start(entries[index].driver)
+                entries[index].thread = BackgroundDelivery.start(entries[index].reaper)
             }
         }
     }
@@ -59,19 +59,19 @@ enum NotifierDirectory {
     /// Every notifier watches the process's kick channel (created after some notifiers exist).
     static func watchKicks(_ fd: CInt) {
         let snapshot = entries.withLock { $0 }
-        for entry in snapshot { try? entry.driver.backend.watch(fd, token: Token.kick.raw) }
+        for entry in snapshot { try? entry.reaper.backend.watch(fd, token: Token.kick.raw) }
     }
 
     /// Every notifier's backend.
     static func backends() -> [any Backend] {
-        entries.withLock { $0.map(\.driver.backend) }
+        entries.withLock { $0.map(\.reaper.backend) }
     }
 
     /// Reaps every notifier's backend without blocking and delivers what it reports.
     /// `afterWake`: a ppoll over the backends' descriptors just returned.
     static func driveAll(afterWake: Bool = false) {
         let snapshot = entries.withLock { $0 }  // copy-on-write: a retain, no allocation
-        for entry in snapshot { entry.driver.drain(afterWake: afterWake) }
+        for entry in snapshot { entry.reaper.drain(afterWake: afterWake) }
         Registry.shared.recheckSuspects()
     }
 
@@ -83,7 +83,7 @@ enum NotifierDirectory {
         fds.reserveCapacity(extra.count + snapshot.count)
         for fd in extra { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
         for entry in snapshot {
-            fds.append(pollfd(fd: entry.driver.backend.readinessFD, events: Int16(POLLIN), revents: 0))
+            fds.append(pollfd(fd: entry.reaper.backend.readinessFD, events: Int16(POLLIN), revents: 0))
         }
         try fds.withUnsafeMutableBufferPointer { buffer throws(Errno) in
             try waitReadable(buffer, nanoseconds: nanoseconds)
@@ -91,7 +91,7 @@ enum NotifierDirectory {
     }
 
     /// Delivers one readiness report: records what the bits show on the socket the token names and
-    /// sets its event object or posts its messages. Stale tokens are dropped (STYLE 5). If a
+    /// sets its event object or posts its messages. Stale tokens are dropped. If a
     /// re-enabling call ran on the socket after this report was collected (reap `sequence`), the
     /// bits may show a condition that call consumed (the connection it accepted, the data it
     /// read): the socket is looked at again instead.
@@ -113,90 +113,5 @@ enum NotifierDirectory {
             let recorded = state.observeForDelivery(bits, probe: &probe)
             if !recorded.isEmpty { state.deliver(recorded: recorded) }
         }
-    }
-}
-
-/// One notifier's delivery: reaping its backend and dispatching what it reports happen together
-/// under one lock, so once a thread has drained, every report taken before it by another thread
-/// has been delivered too (a wait never misses an event that another thread is still delivering).
-final class Driver: Sendable {
-    let backend: any Backend
-    private let lock = Mutex(())
-
-    init(_ backend: any Backend) {
-        self.backend = backend
-    }
-
-    /// Reaps without blocking and delivers.
-    func drain(afterWake: Bool = false) {
-        lock.withLock { _ in
-            let sequence = NotifierDirectory.reapSequence.add(1, ordering: .acquiringAndReleasing).newValue
-            _ = try? backend.reap(afterWake: afterWake) { token, bits in
-                NotifierDirectory.dispatch(token, bits, sequence: sequence)
-            }
-        }
-    }
-}
-
-/// One background thread per notifier, once background delivery is wanted: it waits for the
-/// backend's readiness descriptor without consuming anything, then drains like any waiter.
-final class DeliveryThread: Sendable {
-    private let driver: Driver
-    private let stopped = Atomic<Bool>(false)
-    /// Written by `stop`.
-    private let wakeFD: CInt
-
-    private init(_ driver: Driver, wakeFD: CInt) {
-        self.driver = driver
-        self.wakeFD = wakeFD
-    }
-
-    deinit {
-        Glibc.close(wakeFD)
-    }
-
-    static func start(_ driver: Driver) -> DeliveryThread? {
-        guard let wakeFD = try? syscall({ CEventSelect_eventfd() }) else { return nil }
-        let thread = DeliveryThread(driver, wakeFD: wakeFD)
-        var id = pthread_t()
-        let context = Unmanaged.passRetained(thread).toOpaque()
-        let rc = pthread_create(
-            &id, nil,
-            { context in
-                let thread = Unmanaged<DeliveryThread>.fromOpaque(context!).takeRetainedValue()
-                thread.run()
-                return nil
-            }, context)
-        guard rc == 0 else {
-            Unmanaged<DeliveryThread>.fromOpaque(context).release()
-            return nil
-        }
-        pthread_detach(id)
-        return thread
-    }
-
-    private func run() {
-        var fds = [
-            pollfd(fd: driver.backend.readinessFD, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0),
-        ]
-        while !stopped.load(ordering: .acquiring) {
-            do {
-                try fds.withUnsafeMutableBufferPointer { buffer throws(Errno) in
-                    try waitReadable(buffer, nanoseconds: nil)
-                }
-            } catch {
-                assertOwned(error, "backend")
-                return
-            }
-            if stopped.load(ordering: .acquiring) { return }
-            driver.drain(afterWake: true)
-            Registry.shared.recheckSuspects()
-        }
-    }
-
-    func stop() {
-        stopped.store(true, ordering: .releasing)
-        _ = CEventSelect_eventfd_signal(wakeFD)
     }
 }

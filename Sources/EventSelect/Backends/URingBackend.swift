@@ -12,7 +12,7 @@ import SystemPackage
 ///   POLLIN|POLLPRI, which reads as FD_OOB), and a completion queued before a re-enabling call is
 ///   reaped after it (a stale POLLIN or POLLOUT records FD_READ or FD_WRITE that no longer hold);
 /// - a poll request holds a reference to the socket's file, so a socket closed with close(2)
-///   behind EventSelect's back would never end and its peer would never see FIN (SPEC rule 17).
+///   behind EventSelect's back would never end and its peer would never see FIN (docs/SEMANTICS.md rule 17).
 /// epoll recomputes readiness when it is reaped and holds no reference, so the interest set stays
 /// an epoll set (`EpollBackend`, whose semantics this backend shares by construction).
 ///

@@ -3,9 +3,9 @@ import Glibc
 import Synchronization
 import SystemPackage
 
-/// The one registration per underlying socket (SPEC section 1), for the whole process: every
+/// The one registration per underlying socket (docs/SEMANTICS.md, "The model"), for the whole process: every
 /// `Notifier` instance shares it, so a selection through any of them replaces the previous one
-/// (SPEC rule 14).
+/// (docs/SEMANTICS.md rule 14).
 ///
 /// Three tables under one lock: registrations by socket identity; a cache from descriptor number to
 /// identity, so the hot calls (`receive`, `send`) need no fstat(2); and the token slots that
@@ -28,7 +28,7 @@ final class Registry: Sendable {
         /// How many cached descriptors name each identity.
         var descriptorCounts: [SocketIdentity: Int] = [:]
         /// Sockets `Notifier.accept` returned without a selection to inherit: they never record
-        /// FD_CONNECT (R79), even when selected later. Dropped once selected or closed.
+        /// FD_CONNECT (docs/SEMANTICS.md rule 16), even when selected later. Dropped once selected or closed.
         var accepted: Set<SocketIdentity> = []
         /// Identities known to have no slot, with `SharedTable.insertions` when that was checked.
         var noSlot: [SocketIdentity: UInt32] = [:]
@@ -234,7 +234,7 @@ final class Registry: Sendable {
     /// unarmed registration is kept while the descriptor it remembers still names the socket.
     func sweep() {
         var live = Set<UInt64>()
-        for backend in NotifierDirectory.backends() {
+        for backend in LiveNotifiers.backends() {
             guard let tokens = backend.liveTokens() else { return }  // cannot tell: keep everything
             live.formUnion(tokens)
         }

@@ -7,11 +7,11 @@ import SystemPackage
 ///
 /// Edge-triggered with a fixed interest set means no `epoll_ctl` after arming: Winsock's
 /// "reported / re-enabled" state lives in the registration, and level re-checks after a re-enabling
-/// call are done with poll(2) by the notifier (SPEC rule 10).
+/// call are done with poll(2) by the notifier (docs/SEMANTICS.md rule 10).
 ///
 /// The kernel keys an epoll entry by (open file, fd number) and drops it only when the open file is
 /// released, i.e. when the socket's last descriptor closes in any process. EventSelect relies on that
-/// for SPEC rule 17 (a registration outlives the descriptor it was made through) and guards against
+/// for docs/SEMANTICS.md rule 17 (a registration outlives the descriptor it was made through) and guards against
 /// the other side of it: an entry whose fd number has been closed or reused can no longer be deleted
 /// by number, so its reports carry a token that the registry checks, and stale ones are dropped.
 final class EpollBackend: Backend {

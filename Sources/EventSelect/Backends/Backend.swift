@@ -17,7 +17,7 @@ protocol Backend: AnyObject, Sendable {
     func arm(_ fd: CInt, token: UInt64) throws(Errno)
     /// Disarms what `arm` set up through `fd` with `token`.
     func disarm(_ fd: CInt, token: UInt64) throws(Errno)
-    /// `fd` is about to be closed but the registration must go on while the socket lives (SPEC rule
+    /// `fd` is about to be closed but the registration must go on while the socket lives (docs/SEMANTICS.md rule
     /// 17): keep reporting for the socket without holding it open.
     func orphan(_ fd: CInt, token: UInt64) throws(Errno)
     /// Reaps what is ready now, without waiting, calling `handle(token, pollBits)` for each.
@@ -35,7 +35,7 @@ protocol Backend: AnyObject, Sendable {
     func liveTokens() -> Set<UInt64>?
 }
 
-/// Tokens: the registration's slot in the low 32 bits, its generation in the high 32 (STYLE 5), so a
+/// Tokens: the registration's slot in the low 32 bits, its generation in the high 32, so a
 /// readiness report for a slot that has since been reused is recognised as stale and dropped.
 struct Token: Equatable {
     var slot: UInt32

@@ -2,7 +2,7 @@ import CEventSelect
 import SystemPackage
 
 /// The identity of an underlying socket: its sockfs inode (and device), shared by every descriptor
-/// of the socket in every process and stable while the socket lives (SPEC section 1).
+/// of the socket in every process and stable while the socket lives (docs/SEMANTICS.md, "The model").
 struct SocketIdentity: Hashable, Sendable, CustomStringConvertible {
     var inode: UInt64
     var device: UInt64

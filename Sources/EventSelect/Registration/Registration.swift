@@ -1,0 +1,133 @@
+import CEventSelect
+import Glibc
+import Synchronization
+import SystemPackage
+
+/// Where a registration delivers: an event object (event mode) or a queue (message mode).
+enum Target {
+    case none
+    case event(SocketEvent)
+    case queue(MessageQueue, message: UInt32, socket: FileDescriptor)
+
+    var isMessageMode: Bool {
+        if case .queue = self { return true }
+        return false
+    }
+}
+
+/// The connection state EventSelect tracks per socket, after Wine's `enum connection_state`.
+enum Connection: UInt8, Equatable {
+    /// Not looked at yet.
+    case unknown = 0
+    /// A stream socket that is not connected: never, or after a failed connect. Linux reports it
+    /// POLLOUT|POLLHUP, Windows nothing (docs/SEMANTICS.md rule 6).
+    case unconnected
+    case connecting
+    case connected
+    case listening
+    /// Datagram and raw sockets.
+    case connectionless
+}
+
+/// The one registration of an underlying socket (docs/SEMANTICS.md, "The model"), as this process holds it.
+///
+/// The Winsock state lives in the socket's slot of the cross-process `SharedTable`, so every
+/// descriptor in every process shares it (docs/SEMANTICS.md rules 19-20): the selection, the network-event record
+/// (`pending`), the events recorded and not yet re-enabled (`reported`, docs/SEMANTICS.md rule 9), the errors,
+/// the connection state and which process's selection is current. What cannot cross a process —
+/// the event object or queue, and the backends' arms — lives here, in `LocalState`.
+///
+/// Modelled on Wine's `struct sock` (`mask`, `pending_events`, `reported_events`, `errors[]`): an
+/// event is recorded only if it is not in `reported`; recording adds it to both `pending` and
+/// `reported`.
+///
+/// Locking: one lock, the slot's robust process-shared mutex. It guards the shared fields for every
+/// process and, since a process has one `Registration` per slot, this process's `LocalState` too.
+final class Registration: @unchecked Sendable {
+    // @unchecked: `local` is only touched inside `withState`, under the slot's mutex.
+    let identity: SocketIdentity
+    let token: Token
+    let slotIndex: Int
+    private var local: LocalState
+
+    init(identity: SocketIdentity, token: Token, slotIndex: Int, socket: CInt) {
+        self.identity = identity
+        self.token = token
+        self.slotIndex = slotIndex
+        self.local = LocalState(knownFD: socket)
+    }
+
+    /// Runs `body` with the slot's lock held.
+    @inline(__always)
+    func withState<R, E: Error>(_ body: (inout RegistrationState) throws(E) -> R) throws(E) -> R {
+        let slot = SharedTable.shared.lockSlot(slotIndex)
+        defer { SharedTable.shared.unlockSlot(slotIndex) }
+        return try withUnsafeMutablePointer(to: &local) { localPointer throws(E) -> R in
+            var state = RegistrationState(slot: slot, local: localPointer, slotIndex: slotIndex)
+            return try body(&state)
+        }
+    }
+}
+
+/// One backend's arming of a registration: through which descriptor number, and whether that
+/// number still refers to the socket (false once EventSelect closed it; the registration then goes
+/// on through `Backend.orphan` until the socket's last close).
+struct Arm {
+    var backend: any Backend
+    var fd: CInt
+    var keyed: Bool
+}
+
+/// The arms of a registration: almost always one (one notifier), so the first is stored inline and
+/// a registration costs no array allocation; `rest` holds the arms of further notifiers.
+struct ArmList {
+    private var first: Arm?
+    private var rest: [Arm] = []
+
+    var isEmpty: Bool { first == nil }
+    var count: Int { first == nil ? 0 : 1 + rest.count }
+    var indices: Range<Int> { 0..<count }
+
+    subscript(index: Int) -> Arm {
+        get { index == 0 ? first! : rest[index - 1] }
+        set {
+            if index == 0 { first = newValue } else { rest[index - 1] = newValue }
+        }
+    }
+
+    mutating func append(_ arm: Arm) {
+        if first == nil { first = arm } else { rest.append(arm) }
+    }
+
+    mutating func remove(at index: Int) {
+        if index > 0 {
+            rest.remove(at: index - 1)
+        } else {
+            first = rest.isEmpty ? nil : rest.removeFirst()
+        }
+    }
+
+    func contains(where predicate: (Arm) -> Bool) -> Bool {
+        indices.contains { predicate(self[$0]) }
+    }
+}
+
+/// What a registration keeps in this process.
+struct LocalState {
+    /// Where this process delivers while its selection is the current one.
+    var target: Target = .none
+    /// The slot's `owner_epoch` of this process's current selection.
+    var epoch: UInt64 = 0
+    /// Backends that armed this socket.
+    var arms = ArmList()
+    /// A descriptor of the socket in this process, used for queries during delivery; checked
+    /// against the identity before use, since the program may have closed it.
+    var knownFD: CInt
+    /// `LiveNotifiers.reapSequence` when a re-enabling call last finished its syscall.
+    var reenabledAt: UInt64 = 0
+    /// Events whose re-enabling call (receive, accept) is between re-enabling and its syscall's
+    /// return: delivery leaves them to that call, which looks again afterwards.
+    var reenabling: NetworkEvents = []
+    /// A delivery left an event to an in-flight re-enabling call: it must look again.
+    var deferredCheck = false
+}

@@ -1,0 +1,192 @@
+import CEventSelect
+import Glibc
+import Synchronization
+import SystemPackage
+
+/// The state of one registration while its locks are held: the shared slot's fields and this
+/// process's local part, through pointers valid for the duration of `Registration.withState`.
+struct RegistrationState {
+    let slot: UnsafeMutablePointer<CEventSelect_shared_socket>
+    let local: UnsafeMutablePointer<LocalState>
+    let slotIndex: Int
+
+    var mask: NetworkEvents {
+        get { NetworkEvents(rawValue: slot.pointee.mask) }
+        nonmutating set { slot.pointee.mask = newValue.rawValue }
+    }
+    var pending: NetworkEvents {
+        get { NetworkEvents(rawValue: slot.pointee.pending) }
+        nonmutating set { slot.pointee.pending = newValue.rawValue }
+    }
+    var reported: NetworkEvents {
+        get { NetworkEvents(rawValue: slot.pointee.reported) }
+        nonmutating set { slot.pointee.reported = newValue.rawValue }
+    }
+    /// Recorded by a process that is not the owner, waiting for the owner to deliver.
+    var undelivered: NetworkEvents {
+        get { NetworkEvents(rawValue: slot.pointee.undelivered) }
+        nonmutating set { slot.pointee.undelivered = newValue.rawValue }
+    }
+    var codes: ErrorCodes {
+        get { ErrorCodes(raw: slot.pointee.codes) }
+        nonmutating set { slot.pointee.codes = newValue.raw }
+    }
+    var connection: Connection {
+        get { Connection(rawValue: slot.pointee.connection) ?? .unknown }
+        nonmutating set { slot.pointee.connection = newValue.rawValue }
+    }
+    /// SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET, SOCK_RAW (0 until looked up).
+    var socketType: CInt {
+        get { slot.pointee.socket_type }
+        nonmutating set { slot.pointee.socket_type = newValue }
+    }
+    var family: CInt {
+        get { slot.pointee.family }
+        nonmutating set { slot.pointee.family = newValue }
+    }
+    /// FD_CONNECT has been recorded once for this connection; accepted sockets start with it (docs/SEMANTICS.md rule 16).
+    var connectReported: Bool {
+        get { slot.pointee.connect_reported != 0 }
+        nonmutating set { slot.pointee.connect_reported = newValue ? 1 : 0 }
+    }
+    /// Local shutdown(SHUT_RD) seen through `Notifier.shutdown`: RDHUP is then not the peer's FIN.
+    var localReadShutdown: Bool {
+        get { slot.pointee.local_read_shutdown != 0 }
+        nonmutating set { slot.pointee.local_read_shutdown = newValue ? 1 : 0 }
+    }
+    /// O_NONBLOCK as EventSelect last set it; the flag belongs to the socket, so it is shared.
+    var nonBlocking: Bool {
+        get { slot.pointee.nonblocking != 0 }
+        nonmutating set { slot.pointee.nonblocking = newValue ? 1 : 0 }
+    }
+    var target: Target {
+        get { local.pointee.target }
+        nonmutating set { local.pointee.target = newValue }
+    }
+    var arms: ArmList {
+        get { local.pointee.arms }
+        nonmutating _modify { yield &local.pointee.arms }
+    }
+    var knownFD: CInt {
+        get { local.pointee.knownFD }
+        nonmutating set { local.pointee.knownFD = newValue }
+    }
+
+    /// Some process has a selection on the socket.
+    var isSelected: Bool { slot.pointee.mask != 0 }
+
+    /// This process's selection is the current one: only then does this process deliver.
+    var ownedHere: Bool {
+        slot.pointee.mask != 0 && slot.pointee.owner_pid == CurrentProcess.pid
+            && slot.pointee.owner_epoch == local.pointee.epoch
+    }
+
+    /// The process whose selection is current, if it is alive (a dead owner's selection is void:
+    /// nobody can deliver it, so it does not make the socket "selected" for `setBlocking`).
+    var hasLiveSelection: Bool {
+        guard isSelected else { return false }
+        let owner = slot.pointee.owner_pid
+        if owner == CurrentProcess.pid { return true }
+        return kill(owner, 0) == 0 || errno == EPERM
+    }
+
+    var isStream: Bool { socketType == SOCK_STREAM.rawValue || socketType == SOCK_SEQPACKET.rawValue }
+
+    var isTCP: Bool { isStream && (family == AF_INET || family == AF_INET6) }
+
+    /// Makes this process's selection the current one (any other process's is replaced, rule 14).
+    mutating func claim(_ events: NetworkEvents, _ newTarget: Target) {
+        slot.pointee.owner_epoch &+= 1
+        mask = events
+        if events.isEmpty {
+            slot.pointee.owner_pid = 0
+            slot.pointee.mode = 0
+            local.pointee.target = .none
+            local.pointee.epoch = 0
+        } else {
+            slot.pointee.owner_pid = CurrentProcess.pid
+            slot.pointee.mode = newTarget.isMessageMode ? 2 : 1
+            local.pointee.target = newTarget
+            local.pointee.epoch = slot.pointee.owner_epoch
+        }
+        undelivered = []
+    }
+
+    // MARK: recording and delivery
+
+    /// Records `event` unless it is already reported (docs/SEMANTICS.md rule 9). Returns whether it was recorded.
+    @discardableResult
+    mutating func record(_ event: NetworkEvents, _ error: Errno? = nil) -> Bool {
+        guard !reported.contains(event) else { return false }
+        pending.insert(event)
+        reported.insert(event)
+        codes[event.bitIndex] = error
+        return true
+    }
+
+    /// Re-enables `event` (docs/SEMANTICS.md rule 9): forgets that it was reported and drops it from the record.
+    mutating func reenable(_ event: NetworkEvents) {
+        pending.remove(event)
+        reported.remove(event)
+    }
+
+    /// A re-enabling call starts: `event` is re-enabled and left to the call until it finishes.
+    mutating func beginReenabling(_ event: NetworkEvents) {
+        reenable(event)
+        local.pointee.reenabling.insert(event)
+    }
+
+    /// A re-enabling call finished its syscall: readiness collected before now may be stale.
+    /// Returns whether a delivery deferred to the call meanwhile (the call must then look again).
+    @discardableResult
+    mutating func markReenabled(_ event: NetworkEvents = []) -> Bool {
+        local.pointee.reenabledAt = LiveNotifiers.reapSequence.load(ordering: .acquiring)
+        local.pointee.reenabling.subtract(event)
+        defer { if local.pointee.reenabling.isEmpty { local.pointee.deferredCheck = false } }
+        return local.pointee.deferredCheck
+    }
+
+    /// Observes readiness for delivery: events whose re-enabling call is in flight are left to it
+    /// (recording them now could report data or a connection the call is about to consume).
+    mutating func observeForDelivery(_ bits: UInt32, probe: inout Probe) -> NetworkEvents {
+        let inFlight = local.pointee.reenabling.subtracting(reported)
+        guard !inFlight.isEmpty else { return observe(bits, probe: &probe) }
+        reported.formUnion(inFlight)
+        let recorded = observe(bits, probe: &probe)
+        reported.subtract(inFlight)
+        local.pointee.deferredCheck = true
+        return recorded
+    }
+
+    /// Delivers what was just recorded. In the owning process: event mode sets the event object if
+    /// a selected event was recorded; message mode posts every pending selected event, one message
+    /// each, in Winsock's order (docs/SEMANTICS.md rule 7), and clears them from the record. In any other
+    /// process: leaves the events for the owner and wakes it (`KickChannel`). Runs under the slot's
+    /// lock, as selection does, so once a selection has replaced this one — in this process or
+    /// another — nothing reaches the old target (docs/SEMANTICS.md rule 14).
+    mutating func deliver(recorded: NetworkEvents) {
+        guard isSelected else { return }
+        guard ownedHere else {
+            if !recorded.isEmpty {
+                undelivered.formUnion(recorded)
+                KickChannel.kick(slot.pointee.owner_pid, slot: slotIndex)
+            }
+            return
+        }
+        let fresh = recorded.union(undelivered)
+        undelivered = []
+        switch local.pointee.target {
+        case .none:
+            break
+        case .event(let event):
+            if !fresh.isDisjoint(with: mask) { event.set() }
+        case .queue(let queue, let message, let socket):
+            let due = pending.intersection(mask)
+            guard !due.isEmpty else { return }
+            for event in NetworkEvents.postingOrder where due.contains(event) {
+                queue.post(SocketMessage(message: message, socket: socket, event: event, error: codes[event.bitIndex]))
+            }
+            pending.subtract(due)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import CEventSelect
+import Glibc
+import Synchronization
+import SystemPackage
+
+// Kernel queries about a socket: its connection state, and O_NONBLOCK.
+extension RegistrationState {
+    /// Looks the socket's type and connection state up in the kernel.
+    mutating func refreshConnection(_ fd: CInt) {
+        if socketType == 0 {
+            socketType = (try? socketOption(fd, SOL_SOCKET, SO_TYPE)) ?? 0
+            family = (try? socketOption(fd, SOL_SOCKET, SO_DOMAIN)) ?? 0
+        }
+        if !isStream {
+            connection = .connectionless
+            return
+        }
+        if (try? socketOption(fd, SOL_SOCKET, SO_ACCEPTCONN)) ?? 0 != 0 {
+            connection = .listening
+            return
+        }
+        if isTCP, let state = try? syscall({ CEventSelect_tcp_state(fd) }) {
+            switch state {
+            case CInt(CEventSelect_TCP_SYN_SENT):
+                connection = .connecting
+            case CInt(CEventSelect_TCP_CLOSE):
+                // Never connected, a failed connect, or closed after a connection.
+                if connection != .connected { connection = .unconnected }
+            default:
+                connection = .connected
+            }
+            return
+        }
+        var address = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let peer = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
+        }
+        if peer == 0 {
+            connection = .connected
+        } else if connection != .connected {
+            connection = .unconnected
+        }
+    }
+}
+
+/// Sets or clears O_NONBLOCK.
+func setNonBlocking(_ fd: CInt, _ nonBlocking: Bool) throws(Errno) {
+    let flags = try syscall { fcntl(fd, F_GETFL) }
+    let wanted = nonBlocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK
+    if wanted != flags { try syscall { fcntl(fd, F_SETFL, wanted) } }
+}
