@@ -33,6 +33,14 @@ extension SharedTable {
         var oldestImported: Int?
         var abandoned: Int?
         var mine = 0
+        var alive: [pid_t: Bool] = [:]
+        func exists(_ pid: pid_t) -> Bool {
+            if pid == CurrentProcess.pid { return true }
+            if let known = alive[pid] { return known }
+            let known = processExists(pid)
+            alive[pid] = known
+            return known
+        }
         for index in 0..<Int(CEventSelect_EXPORT_COUNT) {
             let existing = exports[index]
             switch exportState(index) {
@@ -45,17 +53,19 @@ extension SharedTable {
                     oldestImported = index
                 }
             case .waiting, .claimed:
-                if existing.source_pid == entry.source_pid { mine += 1 }
-                if abandoned == nil && (!processExists(existing.source_pid) || !processExists(existing.target_pid)) {
-                    abandoned = index
+                // Nobody can import an export whose source or target has exited: reusable.
+                if !exists(existing.source_pid) || !exists(existing.target_pid) {
+                    if abandoned == nil { abandoned = index }
+                } else if existing.source_pid == entry.source_pid {
+                    mine += 1
                 }
             }
         }
         if mine >= SharedTable.exportsPerProcess { throw .noBufferSpace }
         guard let index = oldestImported ?? abandoned else { throw .noBufferSpace }
         let previousSource = exports[index].source_pid
-        let notify = exportState(index) != .free && exportState(index) != .imported && previousSource != entry.source_pid
-            && processExists(previousSource) ? previousSource : nil
+        let reused = exportState(index) == .waiting || exportState(index) == .claimed
+        let notify = reused && previousSource != entry.source_pid && exists(previousSource) ? previousSource : nil
         exports[index] = entry
         return (index, notify)
     }

@@ -25,7 +25,7 @@ enum SharedLock {
     }
 
     static let slice: Int64 = 20_000_000
-    static let limit: Int64 = 5_000_000_000
+    static let limit: Int64 = 2_000_000_000
 
     @inline(__always)
     static func acquire(_ mutex: UnsafeMutablePointer<pthread_mutex_t>) -> Outcome {
