@@ -220,6 +220,7 @@ while let line = readLine() {
             reply("ok \(exported) \(failure)")
         case "import-emfile":
             let info = try SocketProtocolInfo(bytes: unhex(words[1]))
+            _ = try? notifier.socket(from: SocketProtocolInfo(bytes: []))  // loads the info key first
             var fillers: [CInt] = []
             while true {
                 let filler = open("/dev/null", O_RDONLY | O_CLOEXEC)

@@ -87,7 +87,8 @@ enum RegistryLayout {
     static let stripes = exportsOffset + exportSize * exportCount
     static let stripeCount = 4096
     static let mutexSize = 40
-    static var bucketsOffset: Int { (stripes + stripeCount * mutexSize + 4095) & ~4095 }
+    static let overflowHolders = 2048 * 8
+    static var bucketsOffset: Int { (stripes + stripeCount * mutexSize + overflowHolders + 4095) & ~4095 }
     static func slotsOffset(slotCount: Int) -> Int { (bucketsOffset + slotCount * 4 + 4095) & ~4095 }
     static let slotSize = 128
 }

@@ -44,7 +44,7 @@ typedef struct CEventSelect_shared_socket {
     uint8_t local_read_shutdown;
     uint8_t mode;                  ///< 0 none, 1 event objects, 2 messages
     int32_t holders[8];            ///< pids of processes holding a registration object (0: none)
-    uint32_t unlisted_holders;     ///< holders beyond the eight listed (each releases by count)
+    uint32_t unlisted_holders;     ///< holders beyond the eight listed, each in the header's `overflow`
     uint32_t nonblocking;          ///< O_NONBLOCK as EventSelect last set it
     uint64_t reserved;
 } CEventSelect_shared_socket;
@@ -69,7 +69,14 @@ enum {
     CEventSelect_EXPORT_COUNT = 1024,
     CEventSelect_LOCK_STRIPES = 4096,
     CEventSelect_HOLDERS = 8,
+    CEventSelect_OVERFLOW_HOLDERS = 2048,
 };
+
+/// A holder of a slot beyond the slot's eight listed ones (a socket many processes hold).
+typedef struct CEventSelect_overflow_holder {
+    uint32_t slot_plus_one;        ///< 0: a free entry
+    int32_t pid;
+} CEventSelect_overflow_holder;
 
 /// The file's header. A bucket index (slot_count uint32: slot + 1, 0 empty, UINT32_MAX deleted;
 /// open addressing by inode) follows it, then the slots, handed out densely so that a process
@@ -90,6 +97,8 @@ typedef struct CEventSelect_registry_header {
     CEventSelect_export exports[CEventSelect_EXPORT_COUNT];
     /// Slot locks, robust and process-shared: slot i uses stripe i % CEventSelect_LOCK_STRIPES.
     pthread_mutex_t stripes[CEventSelect_LOCK_STRIPES];
+    /// Holders beyond a slot's list, so that every holder's exit is seen and the slot reclaimed.
+    CEventSelect_overflow_holder overflow[CEventSelect_OVERFLOW_HOLDERS];
 } CEventSelect_registry_header;
 
 // ---- robust process-shared mutexes --------------------------------------------------------------

@@ -59,15 +59,17 @@ extension SharedTable {
 
     func clearHolders(_ index: Int) {
         setHolders(index, Array(repeating: 0, count: Int(CEventSelect_HOLDERS)))
-        slots[index].unlisted_holders = 0
+        clearOverflow(index)
     }
 
     /// Adds this process. A full list first drops holders that have exited; a ninth live holder
-    /// is counted (`unlisted_holders`) and releases by count.
+    /// goes to the header's overflow list (every holder is listed somewhere, so every exit is
+    /// seen). Only when that is full too is a holder merely counted: its slot then waits for it to
+    /// release.
     func addHolder(_ index: Int) {
         let me = CurrentProcess.pid
         var list = holders(index)
-        if list.contains(me) { return }
+        if list.contains(me) || (slots[index].unlisted_holders > 0 && overflowEntry(index, me) != nil) { return }
         if list.firstIndex(of: 0) == nil {
             for position in list.indices where list[position] <= 0 || !processExists(list[position]) {
                 list[position] = 0
@@ -75,10 +77,14 @@ extension SharedTable {
         }
         if let free = list.firstIndex(of: 0) {
             list[free] = me
-        } else {
-            slots[index].unlisted_holders &+= 1
+            setHolders(index, list)
+            return
         }
         setHolders(index, list)
+        if let entry = overflowEntry(nil, 0) ?? overflowEntryOfExitedProcess() {
+            overflow[entry] = CEventSelect_overflow_holder(slot_plus_one: UInt32(index + 1), pid: me)
+        }
+        slots[index].unlisted_holders &+= 1
     }
 
     func removeHolder(_ index: Int) {
@@ -86,9 +92,66 @@ extension SharedTable {
         if let at = list.firstIndex(of: CurrentProcess.pid) {
             list[at] = 0
             setHolders(index, list)
-        } else if slots[index].unlisted_holders > 0 {
-            slots[index].unlisted_holders -= 1
+            return
         }
+        if let entry = overflowEntry(index, CurrentProcess.pid) {
+            overflow[entry] = CEventSelect_overflow_holder(slot_plus_one: 0, pid: 0)
+        }
+        if slots[index].unlisted_holders > 0 { slots[index].unlisted_holders -= 1 }
+    }
+
+    /// The header's overflow holders.
+    var overflow: UnsafeMutablePointer<CEventSelect_overflow_holder> {
+        withUnsafeMutablePointer(to: &header.pointee.overflow) {
+            UnsafeMutableRawPointer($0).assumingMemoryBound(to: CEventSelect_overflow_holder.self)
+        }
+    }
+
+    /// The overflow entry of slot `index` (nil: a free entry) held by `pid`.
+    private func overflowEntry(_ index: Int?, _ pid: pid_t) -> Int? {
+        let wanted = index.map { UInt32($0 + 1) } ?? 0
+        for entry in 0..<Int(CEventSelect_OVERFLOW_HOLDERS)
+        where overflow[entry].slot_plus_one == wanted && (index == nil || overflow[entry].pid == pid) {
+            return entry
+        }
+        return nil
+    }
+
+    /// An overflow entry whose process has exited (its slot's count drops with it).
+    private func overflowEntryOfExitedProcess() -> Int? {
+        for entry in 0..<Int(CEventSelect_OVERFLOW_HOLDERS) where !processExists(overflow[entry].pid) {
+            dropOverflow(entry)
+            return entry
+        }
+        return nil
+    }
+
+    /// Frees an overflow entry and takes it off its slot's count.
+    private func dropOverflow(_ entry: Int) {
+        let slot = Int(overflow[entry].slot_plus_one) - 1
+        if slot >= 0, slot < slotCount, slots[slot].unlisted_holders > 0 { slots[slot].unlisted_holders -= 1 }
+        overflow[entry] = CEventSelect_overflow_holder(slot_plus_one: 0, pid: 0)
+    }
+
+    /// Drops the overflow entries of slot `index` whose process has exited; true when none is left
+    /// (or none was ever counted).
+    private func overflowHoldersGone(_ index: Int, alive: (pid_t) -> Bool) -> Bool {
+        guard slots[index].unlisted_holders > 0 else { return true }
+        for entry in 0..<Int(CEventSelect_OVERFLOW_HOLDERS) where overflow[entry].slot_plus_one == UInt32(index + 1) {
+            if alive(overflow[entry].pid) { return false }
+            dropOverflow(entry)
+        }
+        // Holders counted without an entry (the overflow list was full) are not known: keep it.
+        return slots[index].unlisted_holders == 0
+    }
+
+    /// Forgets every overflow holder of slot `index` (the slot starts afresh).
+    func clearOverflow(_ index: Int) {
+        guard slots[index].unlisted_holders > 0 else { return }
+        for entry in 0..<Int(CEventSelect_OVERFLOW_HOLDERS) where overflow[entry].slot_plus_one == UInt32(index + 1) {
+            overflow[entry] = CEventSelect_overflow_holder(slot_plus_one: 0, pid: 0)
+        }
+        slots[index].unlisted_holders = 0
     }
 
     // MARK: reclamation
@@ -108,16 +171,16 @@ extension SharedTable {
         for _ in 0..<min(budget, end) {
             let index = cursor
             cursor = cursor + 1 == end ? 0 : cursor + 1
-            guard slots[index].inode != 0, slots[index].unlisted_holders == 0 else { continue }
-            let abandoned = holders(index).allSatisfy { pid in
-                if pid == 0 { return true }
-                if pid < 0 || pid == me { return pid < 0 }
-                if let known = alive[pid] { return !known }
-                let exists = processExists(pid)
-                alive[pid] = exists
-                return !exists
+            guard slots[index].inode != 0 else { continue }
+            func exists(_ pid: pid_t) -> Bool {
+                if pid <= 0 { return false }
+                if pid == me { return true }
+                if let known = alive[pid] { return known }
+                let known = processExists(pid)
+                alive[pid] = known
+                return known
             }
-            if abandoned {
+            if holders(index).allSatisfy({ !exists($0) }) && overflowHoldersGone(index, alive: exists) {
                 delete(index)
                 freed += 1
             }
