@@ -141,8 +141,6 @@ enum UserDirectory {
         }
         for name in dead { _ = unlinkat(directory, name, 0) }
     }
-
-    /// In a forked child the inherited descriptor still names the verified directory: kept.
 }
 
 /// Whether process (or thread) `pid` exists: kill(2) with signal 0 fails with ESRCH only when it
