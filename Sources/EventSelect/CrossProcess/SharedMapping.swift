@@ -195,7 +195,14 @@ final class SharedTable: @unchecked Sendable {
     /// - Throws: ETIMEDOUT when a live process holds the lock beyond the bound; EUCLEAN when the
     ///   lock is corrupt.
     func withTableLock<R>(_ body: () throws(Errno) -> R) throws(Errno) -> R {
-        switch SharedLock.acquire(&header.pointee.table_lock) {
+        var outcome = SharedLock.acquire(&header.pointee.table_lock)
+        if case .failed = outcome {
+            // A word glibc rejects outright (a corrupt kind) is unusable for every process: start
+            // it afresh, once.
+            _ = CEventSelect_mutex_init(&header.pointee.table_lock)
+            outcome = SharedLock.acquire(&header.pointee.table_lock)
+        }
+        switch outcome {
         case .acquired:
             break  // a holder that died mid-operation leaves nothing a bounds check does not catch
         case .timedOut:
