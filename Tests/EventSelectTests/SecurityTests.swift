@@ -106,13 +106,31 @@ private func readable(_ fd: FileDescriptor, milliseconds: CInt = 5000) -> Bool {
         let index = (0..<1024 * 4).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         try overwrite(file, at: RegistryLayout.bucketsOffset, index)
         for slot in 0..<1024 {
-            let cookie = RegistryLayout.slotsOffset(slotCount: 1024) + slot * RegistryLayout.slotSize + 8
-            try overwrite(file, at: cookie, littleEndian(UInt32(truncatingIfNeeded: generator.next())))
+            let base = RegistryLayout.slotsOffset(slotCount: 1024) + slot * RegistryLayout.slotSize
+            try overwrite(file, at: base + 8, littleEndian(UInt32(truncatingIfNeeded: generator.next())))  // cookie / link
+            try overwrite(file, at: base + 24, littleEndian(UInt32(truncatingIfNeeded: generator.next())))  // owner_pid
+            try overwrite(file, at: base + 80, littleEndian(UInt32(truncatingIfNeeded: generator.next())))  // holders[0]
         }
-        // A process that opens it now, and the one already using it, both go on.
+        // The export list and the overflow holders too.
+        let exports = (0..<RegistryLayout.exportSize * RegistryLayout.exportCount).map { _ in
+            UInt8(truncatingIfNeeded: generator.next())
+        }
+        try overwrite(file, at: RegistryLayout.exportsOffset, exports)
+        let overflow = (0..<RegistryLayout.overflowHolders).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        try overwrite(file, at: RegistryLayout.stripes + RegistryLayout.stripeCount * RegistryLayout.mutexSize, overflow)
+        // The process already using the table goes on (it meets the garbage first), and so does
+        // one that opens it now.
+        #expect(try first.call("fill 10") == "ok 10 0")
         let second = try PeerProcess(environment: environment)
         #expect(try second.call("fill 100") == "ok 100 0")
         #expect(try first.call("fill 10") == "ok 10 0")
+        // Exports and imports work through the repaired table.
+        let third = try PeerProcess(environment: environment)
+        let shared = numbers(try second.call("pair"))
+        try #require(shared.count == 2)
+        let info = try second.call("dup-for \(shared[0]) \(third.pid)")
+        try #require(info.hasPrefix("info "))
+        _ = try third.ok("import " + info.dropFirst(5))
         let fds = numbers(try second.call("pair"))
         try #require(fds.count == 2)
         try second.ok("select-event \(fds[0]) \(NetworkEvents.read.rawValue)")
@@ -122,9 +140,10 @@ private func readable(_ fd: FileDescriptor, milliseconds: CInt = 5000) -> Bool {
 
     // MARK: 4. forged lock words
 
-    @Test func attack4_aLockWordNamingNoLiveThreadIsRecovered() throws {
+    @Test(arguments: testBackends)
+    func attack4_aLockWordNamingNoLiveThreadIsRecovered(backend: NotifierBackend) throws {
         let registry = try PrivateRegistry()
-        let environment = registry.environment()
+        let environment = registry.environment(backend: backend)
         let first = try PeerProcess(environment: environment)
         #expect(try first.call("fill 10") == "ok 10 0")
         // The table lock and every slot lock "held" by a thread that does not exist, with waiters.
@@ -189,14 +208,16 @@ private func readable(_ fd: FileDescriptor, milliseconds: CInt = 5000) -> Bool {
 
     // MARK: 6. name squatting
 
-    @Test func attack6_squattingDoorbellNamesChangesNothing() throws {
+    @Test(arguments: testBackends)
+    func attack6_squattingDoorbellNamesChangesNothing(backend: NotifierBackend) throws {
         let (a, b) = try makePair(.tcp)
         defer { closeQuietly(a, b) }
         let squatter = try PeerProcess(user: attackerUID)
-        let owner = try PeerProcess()
+        let owner = try PeerProcess(environment: backend == .epoll ? ["EVENTSELECT_FORCE_EPOLL=1"] : [])
         // Another user can create nothing in the directory, and the abstract names of old are not used.
         #expect(try squatter.call("bind \(userDirectory)/bell.\(owner.pid + 1)") == "error \(EACCES)")
         #expect(try squatter.call("bind @eventselect.\(geteuid()).\(owner.pid)") == "ok")
+        #expect(try squatter.call("bind @eventselect.\(geteuid()).\(owner.pid).import.1") == "ok")
         // A leftover doorbell file by the owner's name (an exited process with the same pid) is replaced.
         let leftover = try PeerProcess()
         try leftover.ok("bind \(userDirectory)/bell.\(owner.pid)")

@@ -10,7 +10,7 @@ extension SharedTable {
     /// inconsistent (a value out of range), which the caller repairs.
     func locate(_ inode: UInt64) -> (found: (bucket: Int, slot: Int)?, insertAt: Int?)? {
         let mask = slotCount - 1
-        let limit = Int(header.pointee.next_slot)
+        let limit = min(Int(header.pointee.next_slot), slotCount)
         var bucket = Int(truncatingIfNeeded: (inode &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
         var firstTombstone: Int?
         for _ in 0..<slotCount {
@@ -117,7 +117,13 @@ extension SharedTable {
         let mask = slotCount - 1
         for index in 0..<min(Int(header.pointee.next_slot), slotCount) where slots[index].inode != 0 {
             var bucket = Int(truncatingIfNeeded: (slots[index].inode &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-            while buckets[bucket] != 0 { bucket = (bucket + 1) & mask }
+            // At most slot_count entries go into slot_count buckets: a free one is always found
+            // (bounded all the same, should another process scribble meanwhile).
+            var probes = 0
+            while buckets[bucket] != 0 && probes < slotCount {
+                bucket = (bucket + 1) & mask
+                probes += 1
+            }
             buckets[bucket] = UInt32(index + 1)
         }
     }

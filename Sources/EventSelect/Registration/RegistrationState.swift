@@ -88,7 +88,7 @@ struct RegistrationState {
         guard isSelected else { return false }
         let owner = slot.pointee.owner_pid
         if owner == CurrentProcess.pid { return true }
-        return kill(owner, 0) == 0 || errno == EPERM
+        return processExists(owner)  // the pid is shared memory: any value, never a group (<= 0)
     }
 
     var isStream: Bool { socketType == SOCK_STREAM.rawValue || socketType == SOCK_SEQPACKET.rawValue }
