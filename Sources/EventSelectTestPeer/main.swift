@@ -25,6 +25,8 @@
 //   flood <path>                 -> "ok <n>" | "error <errno>"   (datagrams to a doorbell until its queue is full)
 //   raw-handover <path> <hex>    -> "fd" | "nofd" | "error <errno>" (asks a doorbell for an export's descriptor)
 //   bind <path>|@<abstract>      -> "ok" | "error <errno>"       (binds a datagram socket there and keeps it)
+//   exhaust                      -> "ok <n>"                     (opens /dev/null until EMFILE, keeps them)
+//   release                      -> "ok"                         (closes what exhaust opened)
 //   exit                         -> exits 0
 import EventSelect
 import Glibc
@@ -114,6 +116,7 @@ func doorbellMessage(kind: UInt32, slot: UInt32, value: UInt64) -> [UInt8] {
 }
 
 var keptSockets: [CInt] = []
+var exhausted: [CInt] = []
 var filled: [CInt] = []
 let fillEvent = try! SocketEvent()
 
@@ -285,6 +288,17 @@ while let line = readLine() {
                 close(bound)
                 reply("error \(failure)")
             }
+        case "exhaust":
+            while true {
+                let filler = open("/dev/null", O_RDONLY | O_CLOEXEC)
+                if filler < 0 { break }
+                exhausted.append(filler)
+            }
+            reply("ok \(exhausted.count)")
+        case "release":
+            for filler in exhausted { close(filler) }
+            exhausted.removeAll()
+            reply("ok")
         case "exit":
             exit(0)
         default:

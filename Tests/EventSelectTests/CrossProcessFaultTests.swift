@@ -106,6 +106,27 @@ import Testing
         _ = try third.ok("import " + info.dropFirst(5))
     }
 
+    @Test func registry_EMFILEAtFirstUseIsThrown_andTheNextCallUsesTheSharedRegistry() throws {
+        let registry = try PrivateRegistry()
+        let environment = registry.environment()
+        let peer = try PeerProcess(environment: environment)
+        let fds = numbers(try peer.call("pair"))
+        try #require(fds.count == 2)
+        _ = try peer.ok("exhaust")
+        #expect(try peer.call("select-event \(fds[0]) \(NetworkEvents.read.rawValue)") == "error \(EMFILE)")
+        try peer.ok("release")
+        try peer.ok("select-event \(fds[0]) \(NetworkEvents.read.rawValue)")
+        // Not a private table: another process imports the socket and shares its selection.
+        let other = try PeerProcess(environment: environment)
+        let info = try peer.call("dup-for \(fds[0]) \(other.pid)")
+        try #require(info.hasPrefix("info "))
+        let imported = try other.ok("import " + info.dropFirst(5))
+        #expect(try peer.ok("send \(fds[1]) 1") == 1)
+        #expect(try peer.call("wait \(fds[0]) 5000") == "set")
+        // The record is the socket's, whichever process reads it (docs/SEMANTICS.md rule 20).
+        #expect(try other.call("enum \(imported)") == "events 1 0 0 0 0 0 0")
+    }
+
     @Test func registry_aFileOfTheWrongSizeIsRebuiltWhenUnused() throws {
         let registry = try PrivateRegistry()
         let environment = registry.environment()
