@@ -89,7 +89,7 @@ enum RegistryLayout {
     static let mutexSize = 40
     static let overflowHolders = 2048 * 8
     static var bucketsOffset: Int { (stripes + stripeCount * mutexSize + overflowHolders + 4095) & ~4095 }
-    static func slotsOffset(slotCount: Int) -> Int { (bucketsOffset + slotCount * 4 + 4095) & ~4095 }
+    static func slotsOffset(slotCount: Int) -> Int { (bucketsOffset + slotCount * 8 + 4095) & ~4095 }
     static let slotSize = 128
 }
 

@@ -103,7 +103,7 @@ private func readable(_ fd: FileDescriptor, milliseconds: CInt = 5000) -> Bool {
         try overwrite(file, at: RegistryLayout.tombstones, littleEndian(0xFFFF_FFFF))
         try overwrite(file, at: RegistryLayout.reclaimCursor, littleEndian(0xFFFF_FFFF))
         var generator = SplitMix(seed: 0x5EC)
-        let index = (0..<1024 * 4).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        let index = (0..<1024 * 8).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         try overwrite(file, at: RegistryLayout.bucketsOffset, index)
         for slot in 0..<1024 {
             let base = RegistryLayout.slotsOffset(slotCount: 1024) + slot * RegistryLayout.slotSize

@@ -78,7 +78,7 @@ typedef struct CEventSelect_overflow_holder {
     int32_t pid;
 } CEventSelect_overflow_holder;
 
-/// The file's header. A bucket index (slot_count uint32: slot + 1, 0 empty, UINT32_MAX deleted;
+/// The file's header. A bucket index (2 * slot_count uint32: slot + 1, 0 empty, UINT32_MAX deleted;
 /// open addressing by inode) follows it, then the slots, handed out densely so that a process
 /// touches as few shared pages as it has sockets.
 typedef struct CEventSelect_registry_header {

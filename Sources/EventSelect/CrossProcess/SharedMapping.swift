@@ -24,8 +24,9 @@ import SystemPackage
 final class SharedTable: @unchecked Sendable {
     // @unchecked: the mapping is shared memory; every access goes through its robust mutexes.
     let header: UnsafeMutablePointer<CEventSelect_registry_header>
-    /// slot + 1, 0 for empty, `tombstone` for deleted.
+    /// slot + 1, 0 for empty, `tombstone` for deleted; `bucketCount` of them.
     let buckets: UnsafeMutablePointer<UInt32>
+    let bucketCount: Int
     let slots: UnsafeMutablePointer<CEventSelect_shared_socket>
     let slotCount: Int
     let exports: UnsafeMutablePointer<CEventSelect_export>
@@ -42,6 +43,7 @@ final class SharedTable: @unchecked Sendable {
             UnsafeMutableRawPointer($0).assumingMemoryBound(to: CEventSelect_export.self)
         }
         self.slotCount = slotCount
+        bucketCount = SharedTable.bucketCount(slotCount: slotCount)
         self.file = file
     }
 
@@ -52,7 +54,12 @@ final class SharedTable: @unchecked Sendable {
     /// A deleted bucket.
     static let tombstone = UInt32.max
     static var bucketsOffset: Int { (MemoryLayout<CEventSelect_registry_header>.size + 4095) & ~4095 }
-    static func slotsOffset(slotCount: Int) -> Int { (bucketsOffset + slotCount * 4 + 4095) & ~4095 }
+    /// Twice as many buckets as slots: linear probing stays short even in a full table (at a load
+    /// factor of 1 an insertion probes thousands of buckets).
+    static func bucketCount(slotCount: Int) -> Int { slotCount * 2 }
+    static func slotsOffset(slotCount: Int) -> Int {
+        (bucketsOffset + bucketCount(slotCount: slotCount) * 4 + 4095) & ~4095
+    }
     static func size(slotCount: Int) -> Int {
         slotsOffset(slotCount: slotCount) + slotCount * MemoryLayout<CEventSelect_shared_socket>.stride
     }

@@ -9,11 +9,11 @@ extension SharedTable {
     /// Where `inode` is in the bucket index, or where it would go; nil when the index is
     /// inconsistent (a value out of range), which the caller repairs.
     func locate(_ inode: UInt64) -> (found: (bucket: Int, slot: Int)?, insertAt: Int?)? {
-        let mask = slotCount - 1
+        let mask = bucketCount - 1
         let limit = min(Int(header.pointee.next_slot), slotCount)
         var bucket = Int(truncatingIfNeeded: (inode &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
         var firstTombstone: Int?
-        for _ in 0..<slotCount {
+        for _ in 0..<bucketCount {
             let value = buckets[bucket]
             if value == 0 { return (nil, firstTombstone ?? bucket) }
             if value == SharedTable.tombstone {
@@ -37,7 +37,7 @@ extension SharedTable {
 
     /// The socket's slot, found (adding this process as a holder) or taken; nil when full.
     func findOrTake(_ identity: SocketIdentity, cookie: UInt64) -> Int? {
-        if Int(header.pointee.tombstones) * 4 > slotCount { rebuildIndex() }
+        if Int(header.pointee.tombstones) * 4 > bucketCount { rebuildIndex() }
         let (found, insertAt) = locateRepairing(identity.inode)
         if let found {
             if slots[found.slot].cookie != cookie {
@@ -102,7 +102,7 @@ extension SharedTable {
         guard index < Int(header.pointee.next_slot), slots[index].inode != 0 else { return }
         if let found = locateRepairing(slots[index].inode).found, found.slot == index {
             buckets[found.bucket] = SharedTable.tombstone
-            header.pointee.tombstones = min(header.pointee.tombstones &+ 1, UInt32(slotCount))
+            header.pointee.tombstones = min(header.pointee.tombstones &+ 1, UInt32(bucketCount))
         }
         slots[index].inode = 0
         slots[index].cookie = UInt64(header.pointee.free_head)
@@ -112,15 +112,15 @@ extension SharedTable {
 
     /// Rebuilds the bucket index from the slots, without its tombstones.
     func rebuildIndex() {
-        for bucket in 0..<slotCount { buckets[bucket] = 0 }
+        for bucket in 0..<bucketCount { buckets[bucket] = 0 }
         header.pointee.tombstones = 0
-        let mask = slotCount - 1
+        let mask = bucketCount - 1
         for index in 0..<min(Int(header.pointee.next_slot), slotCount) where slots[index].inode != 0 {
             var bucket = Int(truncatingIfNeeded: (slots[index].inode &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-            // At most slot_count entries go into slot_count buckets: a free one is always found
+            // At most slot_count entries go into twice as many buckets: a free one is always found
             // (bounded all the same, should another process scribble meanwhile).
             var probes = 0
-            while buckets[bucket] != 0 && probes < slotCount {
+            while buckets[bucket] != 0 && probes < bucketCount {
                 bucket = (bucket + 1) & mask
                 probes += 1
             }
@@ -153,7 +153,7 @@ extension SharedTable {
     func checkHeader() {
         let next = Int(header.pointee.next_slot)
         if next > slotCount || Int(header.pointee.free_head) > next || Int(header.pointee.used) > next
-            || Int(header.pointee.tombstones) > slotCount || Int(header.pointee.reclaim_cursor) > slotCount
+            || Int(header.pointee.tombstones) > bucketCount || Int(header.pointee.reclaim_cursor) > slotCount
         {
             header.pointee.reclaim_cursor = 0
             repair()
