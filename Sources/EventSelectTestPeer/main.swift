@@ -24,6 +24,8 @@
 //   raw-ring <path>|@<abstract>  -> "ok" | "error <errno>"       (one datagram to a doorbell, as an attacker would)
 //   flood <path>                 -> "ok <n>" | "error <errno>"   (datagrams to a doorbell until its queue is full)
 //   raw-handover <path> <hex>    -> "fd" | "nofd" | "error <errno>" (asks a doorbell for an export's descriptor)
+//   raw-handover-send <path> <hex> -> "ok" | "error <errno>"   (the same request, answer read later)
+//   raw-handover-wait <ms>       -> "fd" | "nofd"
 //   bind <path>|@<abstract>      -> "ok" | "error <errno>"       (binds a datagram socket there and keeps it)
 //   exhaust                      -> "ok <n>"                     (opens /dev/null until EMFILE, keeps them)
 //   release                      -> "ok"                         (closes what exhaust opened)
@@ -117,6 +119,7 @@ func doorbellMessage(kind: UInt32, slot: UInt32, value: UInt64) -> [UInt8] {
 
 var keptSockets: [CInt] = []
 var exhausted: [CInt] = []
+var pendingRequester: CInt = -1
 var filled: [CInt] = []
 let fillEvent = try! SocketEvent()
 
@@ -256,26 +259,47 @@ while let line = readLine() {
                 sent += 1
             }
             reply(failure == EAGAIN || failure == 0 ? "ok \(sent)" : "error \(failure)")
-        case "raw-handover":
+        case "raw-handover", "raw-handover-send":
             // What an attacker with the info bytes would do: ask the source's doorbell for the
             // descriptor, from a socket of its own, for every plausible claim number.
             let info = unhex(words[2])
             let nonce = info.count >= 56 ? (0..<8).reduce(UInt64(0)) { $0 | UInt64(info[48 + $1]) << (8 * UInt64($1)) } : 0
             let requester = socket(AF_UNIX, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
-            defer { close(requester) }
-            var (own, ownLength) = unixAddress("@eventselect-attacker.\(getpid())")
-            _ = withUnsafePointer(to: &own) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(requester, $0, ownLength) } }
+            // Where a request of this process for claim 1 would expect its answer (the reply name
+            // EventSelect uses), if the directory lets it bind there; else an abstract name.
+            let directory = words[1].first == "@" ? nil : words[1].split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            var bound: CInt = -1
+            if let directory {
+                let name = "\(directory)/imp.\(getpid()).\(String(nonce, radix: 16)).1"
+                unlink(name)
+                var (own, ownLength) = unixAddress(Substring(name))
+                bound = withUnsafePointer(to: &own) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(requester, $0, ownLength) } }
+            }
+            if bound != 0 {
+                var (own, ownLength) = unixAddress("@eventselect-attacker.\(getpid())")
+                _ = withUnsafePointer(to: &own) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(requester, $0, ownLength) } }
+            }
             var failure: CInt = 0
             for attempt in UInt32(0)..<4 {
                 failure = sendDatagram(requester, doorbellMessage(kind: 2, slot: attempt, value: nonce), to: words[1])
                 if failure != 0 { break }
             }
             if failure != 0 {
+                close(requester)
                 reply("error \(failure)")
-                break
+            } else if command == "raw-handover-send" {
+                pendingRequester = requester
+                reply("ok")
+            } else {
+                var entry = pollfd(fd: requester, events: Int16(POLLIN), revents: 0)
+                reply(poll(&entry, 1, 500) > 0 ? "fd" : "nofd")
+                close(requester)
             }
-            var entry = pollfd(fd: requester, events: Int16(POLLIN), revents: 0)
-            reply(poll(&entry, 1, 500) > 0 ? "fd" : "nofd")
+        case "raw-handover-wait":
+            var entry = pollfd(fd: pendingRequester, events: Int16(POLLIN), revents: 0)
+            reply(poll(&entry, 1, CInt(number(1))) > 0 ? "fd" : "nofd")
+            close(pendingRequester)
+            pendingRequester = -1
         case "bind":
             let bound = socket(AF_UNIX, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
             var (address, length) = unixAddress(words[1])

@@ -116,3 +116,34 @@ func exitedPID() throws -> pid_t {
     peer.terminate()
     return pid
 }
+
+func unhexForTest(_ text: String) -> [UInt8] {
+    var bytes: [UInt8] = []
+    var index = text.startIndex
+    while index < text.endIndex, let next = text.index(index, offsetBy: 2, limitedBy: text.endIndex) {
+        bytes.append(UInt8(text[index..<next], radix: 16) ?? 0)
+        index = next
+    }
+    return bytes
+}
+
+/// A little-endian 32-bit word of the file at `path`.
+func readWord(_ path: String, at offset: Int) throws -> UInt32 {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw Errno(rawValue: errno) }
+    defer { close(fd) }
+    var word: UInt32 = 0
+    guard pread(fd, &word, 4, off_t(offset)) == 4 else { throw Errno(rawValue: errno) }
+    return UInt32(littleEndian: word)
+}
+
+/// Waits until `condition` holds, looking again every millisecond, for at most `mustHappen`.
+func waitUntil(_ condition: () -> Bool) -> Bool {
+    let deadline = ContinuousClock.now + mustHappen
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        var pause = timespec(tv_sec: 0, tv_nsec: 1_000_000)
+        nanosleep(&pause, nil)
+    }
+    return condition()
+}

@@ -54,6 +54,34 @@ private func readable(_ fd: FileDescriptor, milliseconds: CInt = 5000) -> Bool {
         #expect(try target.call("import \(hexBytes(info.bytes))") == "error \(EALREADY)")
     }
 
+    @Test func attack1_aClaimedExportIsHandedOnlyToItsTargetsCredentials() throws {
+        let registry = try PrivateRegistry()
+        let environment = registry.environment()
+        let source = try PeerProcess(environment: environment)
+        let target = try PeerProcess(environment: environment + ["EVENTSELECT_DISABLE_PIDFD=1"])
+        let thief = try PeerProcess(environment: environment)
+        let fds = numbers(try source.call("pair"))
+        try #require(fds.count == 2)
+        try source.ok("select-event \(fds[1]) \(NetworkEvents.read.rawValue)")
+        let answer = try source.call("dup-for \(fds[0]) \(target.pid)")
+        try #require(answer.hasPrefix("info "))
+        let hex = String(answer.dropFirst(5))
+        // A thief of the same user queues requests for the export, for every claim number, from a
+        // socket at the very name the target's answer would go to (for its own pid). The source
+        // delivers only when told to, so they wait in its doorbell's queue.
+        #expect(try thief.call("raw-handover-send \(registry.path)/bell.\(source.pid) \(hex)") == "ok")
+        // Then the target claims the export (claim 1) and queues its own request behind them.
+        try target.begin("import \(hex)")
+        let info = unhexForTest(hex)
+        let index = Int(info[16]) | Int(info[17]) << 8
+        let state = RegistryLayout.exportsOffset + index * RegistryLayout.exportSize + 36
+        try #require(waitUntil { (try? readWord(registry.registryFile, at: state)) == 2 })  // claimed
+        // The source reads the thief's requests first: the claim matches, the credentials do not.
+        #expect(try source.call("wait \(fds[1]) 300") == "timeout")
+        #expect(try thief.call("raw-handover-wait 300") == "nofd")
+        #expect(try target.answer().hasPrefix("ok "))
+    }
+
     // MARK: 2. a registry or directory prepared by someone else
 
     @Test func attack2_aDirectoryOrRegistryPreparedByAnotherUserIsRefused() throws {
