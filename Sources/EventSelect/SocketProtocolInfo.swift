@@ -5,8 +5,9 @@ import SystemPackage
 ///
 /// The bytes name the exporting process, the process allowed to import, the socket (inode and
 /// cookie), its family, type and protocol, and a random nonce recorded in the cross-process table;
-/// an import must match all of them. Forged or stale bytes fail to import with a clear error, never
-/// yielding another socket.
+/// an import must match all of them. A MAC under the user's key (docs/SECURITY.md) covers every
+/// byte, so bytes that are forged, altered in any byte, or made by another user fail to import with
+/// a clear error, never yielding another socket.
 public struct SocketProtocolInfo: Sendable, Equatable {
     /// The bytes, to send over a pipe, a file or a message.
     public let bytes: [UInt8]

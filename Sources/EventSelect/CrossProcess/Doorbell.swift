@@ -71,7 +71,9 @@ enum Doorbell {
             return (made, true)
         }
         if created {
-            UserDirectory.removeLeftovers(prefixes: ["bell.", "imp."])
+            // Doorbells, reply sockets and half-written files of processes that exited.
+            let registry = (try? SharedTable.fileName()).map { ["\($0).new."] } ?? []
+            UserDirectory.removeLeftovers(prefixes: ["bell.", "imp.", "\(InfoAuthentication.fileName).new."] + registry)
             removeAtExit()
             LiveNotifiers.watchKicks(fd)
         }
