@@ -199,6 +199,12 @@ private func readable(_ fd: FileDescriptor, milliseconds: CInt = 5000) -> Bool {
         try overwrite(registry.registryFile, at: RegistryLayout.tableLock, littleEndian(1))
         let second = try PeerProcess(environment: environment)
         #expect(try second.call("fill 1", timeout: .seconds(30)) == "ok 0 \(ETIMEDOUT)")
+        // A slot lock held that long is taken over instead (its callers cannot fail): the
+        // selection completes after the bounded wait.
+        try overwrite(registry.registryFile, at: RegistryLayout.tableLock, littleEndian(0))
+        // The next slot is slot 1 (the first process has slot 0): its stripe is stripe 1.
+        try overwrite(registry.registryFile, at: RegistryLayout.stripes + RegistryLayout.mutexSize, littleEndian(1))
+        #expect(try second.call("fill 1", timeout: .seconds(30)) == "ok 1 0")
     }
 
     // MARK: 5. doorbell flood

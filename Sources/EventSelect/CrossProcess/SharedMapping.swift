@@ -257,8 +257,8 @@ final class SharedTable: @unchecked Sendable {
             case .failed:
                 // A word glibc rejects outright is unusable for every process: start it afresh.
                 _ = CEventSelect_mutex_init(stripe(index))
-                outcome = SharedLock.acquire(stripe(index))
             }
+            outcome = SharedLock.acquire(stripe(index))
         }
     }
 
