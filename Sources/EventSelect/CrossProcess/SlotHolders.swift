@@ -4,6 +4,7 @@
 // capacity never runs a whole-table scan under the global lock, and a full one answers at once.
 import CEventSelect
 import Glibc
+import Synchronization
 import SystemPackage
 
 extension SharedTable {
@@ -11,6 +12,9 @@ extension SharedTable {
     static let reclaimStep = 32
     /// Slots looked at when the table is full, before answering ENOBUFS.
     static let reclaimWhenFull = 1024
+    /// Reclamation steps a process trusts its answers to "is pid alive" for (a full step asks again).
+    static let livenessSteps = 64
+    static let liveness = Mutex<(steps: Int, alive: [Int32: Bool])>((0, [:]))
 
     /// The slot of a socket, found or taken, with this process among its holders.
     /// - Throws: ENOBUFS when the table is full (after one bounded reclamation step); ETIMEDOUT or
@@ -165,7 +169,17 @@ extension SharedTable {
         guard end > 0 else { return 0 }
         var cursor = Int(header.pointee.reclaim_cursor)
         if cursor >= end { cursor = 0 }
-        var alive: [Int32: Bool] = [:]
+        // Liveness answers are kept for `livenessSteps` steps: a table near capacity then costs a
+        // kill(2) per holder process every so many selections, not on every one.
+        var alive = SharedTable.liveness.withLock { cache -> [Int32: Bool] in
+            cache.steps += 1
+            if cache.steps >= SharedTable.livenessSteps || budget > SharedTable.reclaimStep {
+                cache.steps = 0
+                cache.alive.removeAll(keepingCapacity: true)
+            }
+            return cache.alive
+        }
+        defer { SharedTable.liveness.withLock { $0.alive = alive } }
         let me = CurrentProcess.pid
         var freed = 0
         for _ in 0..<min(budget, end) {
