@@ -38,6 +38,7 @@ enum Doorbell {
     }
 
     private static let state = Mutex<CInt>(-1)
+    static let readsPerWake = 256
 
     static func name(of pid: pid_t) -> String { "bell.\(pid)" }
 
@@ -109,7 +110,9 @@ enum Doorbell {
         var pid: pid_t = -1
         var uid: uid_t = 0
         var from = sockaddr_un()
-        while true {
+        // Bounded, so that a flood cannot hold this thread here: what is left keeps the doorbell
+        // readable, and the next wake goes on.
+        for _ in 0..<Doorbell.readsPerWake {
             var fromLength = socklen_t(MemoryLayout<sockaddr_un>.size)
             guard let count = try? syscall({
                 CEventSelect_recv_with_credentials(fd, &message, MemoryLayout<Message>.size, &pid, &uid, &from, &fromLength)
