@@ -90,8 +90,8 @@ enum Doorbell {
     /// Rings process `pid`. Best effort by design: a full queue means rings the owner has not read
     /// yet (it re-scans after reading them), an absent doorbell means an exited process.
     static func ring(_ pid: pid_t, slot: Int? = nil) {
-        guard pid > 0, let fd = try? ensure(), var (address, length) = try? UserDirectory.socketAddress(name(of: pid))
-        else { return }
+        guard pid > 0, let fd = try? ensure(), let target = try? UserDirectory.socketAddress(name(of: pid)) else { return }
+        var (address, length) = (target.0, target.1)
         var message = Message(kind: Kind.ring.rawValue, slot: UInt32(truncatingIfNeeded: slot ?? -1), value: 0)
         _ = try? syscall {
             withUnsafePointer(to: &address) {

@@ -197,11 +197,12 @@ enum Exports {
             (try? table.withTableLock { () throws(Errno) -> Bool in
                 table.mayHandOver(stash.index, nonce: nonce, attempt: attempt, to: pid, uid: uid)
             }) == true,
-            var (expected, expectedLength) = try? UserDirectory.socketAddress(replyName(pid: pid, nonce: nonce, attempt: attempt)),
-            expectedLength == length,
-            withUnsafeBytes(of: &expected, { expected in withUnsafeBytes(of: reply) { Array($0.prefix(Int(length))) == Array(expected.prefix(Int(length))) } }),
+            let answer = try? UserDirectory.socketAddress(replyName(pid: pid, nonce: nonce, attempt: attempt)),
+            answer.1 == length,
+            withUnsafeBytes(of: answer.0, { expected in withUnsafeBytes(of: reply) { Array($0.prefix(Int(length))) == Array(expected.prefix(Int(length))) } }),
             let bell = Doorbell.current
         else { return }
+        var (expected, expectedLength) = answer
         stashes.withLock { $0[nonce]?.handed = attempt }
         var echoed = nonce
         _ = try? syscall { CEventSelect_send_fd_to(bell, stash.fd, &echoed, 8, &expected, expectedLength) }
