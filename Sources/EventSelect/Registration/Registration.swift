@@ -48,13 +48,23 @@ final class Registration: @unchecked Sendable {
     let identity: SocketIdentity
     let token: Token
     let slotIndex: Int
-    private var local: LocalState
+    /// Set (under the registry's lock) when the registry drops it; cached references check it.
+    var retired = false
+    /// Allocated once: the slot's lock guards it, so it needs no exclusivity tracking of a stored
+    /// property (a dynamic access check on every `withState`).
+    private let local: UnsafeMutablePointer<LocalState>
 
     init(identity: SocketIdentity, token: Token, slotIndex: Int, socket: CInt) {
         self.identity = identity
         self.token = token
         self.slotIndex = slotIndex
-        self.local = LocalState(knownFD: socket)
+        local = .allocate(capacity: 1)
+        local.initialize(to: LocalState(knownFD: socket))
+    }
+
+    deinit {
+        local.deinitialize(count: 1)
+        local.deallocate()
     }
 
     /// Runs `body` with the slot's lock held.
@@ -62,16 +72,14 @@ final class Registration: @unchecked Sendable {
     func withState<R, E: Error>(_ body: (inout RegistrationState) throws(E) -> R) throws(E) -> R {
         let slot = SharedTable.shared.lockSlot(slotIndex)
         defer { SharedTable.shared.unlockSlot(slotIndex) }
-        return try withUnsafeMutablePointer(to: &local) { localPointer throws(E) -> R in
-            var state = RegistrationState(slot: slot, local: localPointer, slotIndex: slotIndex)
-            return try body(&state)
-        }
+        var state = RegistrationState(slot: slot, local: local, slotIndex: slotIndex)
+        return try body(&state)
     }
 }
 
 /// One backend's arming of a registration: through which descriptor number, and whether that
 /// number still refers to the socket (false once EventSelect closed it; the registration then goes
-/// on through `Backend.orphan` until the socket's last close).
+/// on, through the kernel's entry keyed by the open file, until the socket's last close).
 struct Arm {
     var backend: any Backend
     var fd: CInt
@@ -130,4 +138,6 @@ struct LocalState {
     var reenabling: NetworkEvents = []
     /// A delivery left an event to an in-flight re-enabling call: it must look again.
     var deferredCheck = false
+    /// `LiveNotifiers.reapSequence` at the last `enumNetworkEvents` that found nothing recorded.
+    var emptyLookAt: UInt64 = .max
 }

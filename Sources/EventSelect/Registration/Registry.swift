@@ -20,7 +20,7 @@ final class Registry: Sendable {
         /// Descriptor number -> identity, for descriptors EventSelect has resolved. Cleared by
         /// `Notifier.close`; a descriptor closed behind EventSelect's back stays cached until a
         /// validating call (select, enumNetworkEvents, close) resolves it again.
-        var identities: [CInt: SocketIdentity] = [:]
+        var descriptors = DescriptorTable()
         /// Registrations by their shared-table slot (dense): what readiness tokens and kicks name.
         var slots: [Registration?] = []
         /// Per slot, bumped when this process drops the slot's registration: stale tokens are dropped.
@@ -39,13 +39,23 @@ final class Registry: Sendable {
         /// Registrations beyond which the next creation first sweeps out those of dead sockets.
         var sweepThreshold = 4096
 
-        mutating func cache(_ fd: CInt, _ identity: SocketIdentity) {
-            if let old = identities.updateValue(identity, forKey: fd) { uncount(old) }
+        mutating func cache(_ fd: CInt, _ identity: SocketIdentity, _ registration: Registration?) {
+            if let old = descriptors.store(fd, identity, registration) { uncount(old) }
             descriptorCounts[identity, default: 0] += 1
         }
 
         mutating func uncache(_ fd: CInt) {
-            if let old = identities.removeValue(forKey: fd) { uncount(old) }
+            if let old = descriptors.remove(fd) { uncount(old) }
+        }
+
+        /// The cached identity of `fd` and its registration, hashing only when the entry does not
+        /// hold the registration yet (or holds a retired one).
+        mutating func cached(_ fd: CInt) -> (SocketIdentity, Registration?)? {
+            guard let entry = descriptors[fd] else { return nil }
+            if let registration = entry.registration, !registration.retired { return (entry.identity, registration) }
+            let registration = byIdentity[entry.identity]
+            if registration != nil || entry.registration != nil { descriptors.attach(fd, registration) }
+            return (entry.identity, registration)
         }
 
         private mutating func uncount(_ identity: SocketIdentity) {
@@ -67,9 +77,11 @@ final class Registry: Sendable {
             if fd >= 0 { tables.withLock { $0.uncache(fd) } }
             throw error
         }
-        let registration = tables.withLock { tables in
-            if tables.identities[fd] != identity { tables.cache(fd, identity) }
-            return tables.byIdentity[identity]
+        let registration = tables.withLock { tables -> Registration? in
+            if let (cachedIdentity, registration) = tables.cached(fd), cachedIdentity == identity { return registration }
+            let registration = tables.byIdentity[identity]
+            tables.cache(fd, identity, registration)
+            return registration
         }
         return (identity, registration ?? attach(identity, fd))
     }
@@ -95,13 +107,23 @@ final class Registry: Sendable {
     /// The registration of the socket behind `fd`, from the cache when the descriptor is known
     /// (no syscall), else resolving it. Used by the re-enabling calls, whose own syscall then
     /// reports a bad descriptor.
-    func registration(cached fd: CInt) -> Registration? {
-        let cached: (SocketIdentity, Registration?)? = tables.withLock { tables in
-            guard let identity = tables.identities[fd] else { return nil }
-            return (identity, tables.byIdentity[identity])
-        }
-        guard let (identity, registration) = cached else { return try? resolve(fd).1 }
-        return registration ?? attach(identity, fd)
+    ///
+    /// `verified` is false for a cache answer: the program may have closed the descriptor behind
+    /// EventSelect's back and the number may name another file now. Such an answer may re-enable
+    /// (the call's own effect), but nothing may be recorded for it before `verify` confirms it
+    /// (a reused number must never feed the closed socket's registration).
+    func registration(cached fd: CInt) -> (registration: Registration?, verified: Bool) {
+        let cached = tables.withLock { $0.cached(fd) }
+        guard let (identity, registration) = cached else { return ((try? resolve(fd))?.1, true) }
+        return (registration ?? attach(identity, fd), false)
+    }
+
+    /// Checks with fstat(2) that `fd` still names the socket of `registration`. Returns
+    /// `registration` when it does; otherwise re-resolves `fd` and returns its socket's registration
+    /// (nil for none, a closed descriptor or a non-socket).
+    func verify(_ fd: CInt, _ registration: Registration) -> Registration? {
+        guard let (identity, actual) = try? resolve(fd) else { return nil }
+        return identity == registration.identity ? registration : actual
     }
 
     /// The registration of `identity`, created if there is none (taking the socket's slot in the
@@ -132,7 +154,7 @@ final class Registry: Sendable {
             tables.slots[sharedSlot] = registration
             tables.byIdentity[identity] = registration
             tables.noSlot.removeValue(forKey: identity)
-            if tables.identities[fd] != identity { tables.cache(fd, identity) }
+            tables.cache(fd, identity, registration)
             return (registration, false)
         }
         // Another thread created it first: give back the extra use of the slot.
@@ -263,6 +285,7 @@ final class Registry: Sendable {
         }
         tables.withLock { tables in
             guard tables.byIdentity[registration.identity] === registration else { return }
+            registration.retired = true
             tables.byIdentity.removeValue(forKey: registration.identity)
             let slot = registration.slotIndex
             tables.slots[slot] = nil
@@ -271,4 +294,52 @@ final class Registry: Sendable {
         SharedTable.shared.releaseSlot(registration.slotIndex)
     }
 
+}
+
+/// Descriptor number -> (identity, registration), for descriptors EventSelect has resolved: pages of
+/// 1,024 entries allocated on first use, so a lookup is two array indexings (no hashing) and a
+/// descriptor number near the fd limit costs one page, not a table up to it.
+struct DescriptorTable {
+    struct Entry {
+        var identity: SocketIdentity
+        /// The registration of `identity` when one was known at caching time (checked for
+        /// `retired` before use).
+        var registration: Registration?
+    }
+
+    private static let pageBits = 10
+    private var pages: [[Entry?]?] = []
+
+    subscript(fd: CInt) -> Entry? {
+        guard fd >= 0 else { return nil }
+        let page = Int(fd) >> DescriptorTable.pageBits
+        guard page < pages.count, let entries = pages[page] else { return nil }
+        return entries[Int(fd) & (1 << DescriptorTable.pageBits - 1)]
+    }
+
+    /// Caches `fd`; returns the identity it replaced.
+    mutating func store(_ fd: CInt, _ identity: SocketIdentity, _ registration: Registration?) -> SocketIdentity? {
+        guard fd >= 0 else { return nil }
+        let page = Int(fd) >> DescriptorTable.pageBits
+        if page >= pages.count { pages.append(contentsOf: repeatElement(nil, count: page + 1 - pages.count)) }
+        if pages[page] == nil { pages[page] = Array(repeating: nil, count: 1 << DescriptorTable.pageBits) }
+        let index = Int(fd) & (1 << DescriptorTable.pageBits - 1)
+        let old = pages[page]![index]?.identity
+        pages[page]![index] = Entry(identity: identity, registration: registration)
+        return old
+    }
+
+    /// Updates the registration of a cached `fd`.
+    mutating func attach(_ fd: CInt, _ registration: Registration?) {
+        let page = Int(fd) >> DescriptorTable.pageBits
+        pages[page]![Int(fd) & (1 << DescriptorTable.pageBits - 1)]!.registration = registration
+    }
+
+    /// Forgets `fd`; returns the identity it had.
+    mutating func remove(_ fd: CInt) -> SocketIdentity? {
+        guard let old = self[fd] else { return nil }
+        let page = Int(fd) >> DescriptorTable.pageBits
+        pages[page]![Int(fd) & (1 << DescriptorTable.pageBits - 1)] = nil
+        return old.identity
+    }
 }
