@@ -106,10 +106,10 @@ extension Notifier {
 
     /// Arms the socket in this notifier's backend unless it already is.
     func arm(_ state: inout RegistrationState, _ token: Token, _ fd: CInt) throws(Errno) {
-        let id = ObjectIdentifier(engine)
-        if state.arms.contains(where: { ObjectIdentifier($0.backend) == id }) { return }
-        try engine.arm(fd, token: token.raw)
-        state.arms.append(Arm(backend: engine, fd: fd, keyed: true))
+        let set = engine.interestSet
+        if state.arms.contains(where: { $0.backend === set }) { return }
+        try set.arm(fd, token: token.raw)
+        state.arms.append(Arm(backend: set, fd: fd, keyed: true))
     }
 
     /// Reads and clears the recorded network events. Models `WSAEnumNetworkEvents`.

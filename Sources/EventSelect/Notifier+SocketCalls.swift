@@ -240,7 +240,7 @@ extension Notifier {
         let fd = socket.rawValue
         let (identity, registration) = try Registry.shared.resolve(fd)
         var activeHere = false
-        var orphaned: [any Backend] = []
+        var orphaned: [EpollBackend] = []
         registration?.withState { state in
             activeHere = state.ownedHere
             for index in state.arms.indices.reversed() where state.arms[index].keyed && state.arms[index].fd == fd {

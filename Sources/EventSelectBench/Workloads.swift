@@ -1,8 +1,31 @@
 // The four workloads, for one EventSelect configuration (backend x delivery mode).
 // Set-up (socket creation, selection, the writes of W2) stays outside the timed regions.
+import CBenchCounters
 import EventSelect
 import Glibc
 import SystemPackage
+
+/// This thread's system calls (perf_event_open on raw_syscalls:sys_enter), when the kernel allows
+/// it (tracefs and root or a permissive perf_event_paranoid); nil otherwise.
+enum SyscallCounter {
+    nonisolated(unsafe) private static var fd: CInt = -2
+
+    static func read() -> Int64? {
+        if fd == -2 { fd = csc_syscall_counter_open() }
+        guard fd >= 0 else { return nil }
+        let value = csc_counter_read(fd)
+        return value >= 0 ? value : nil
+    }
+
+    /// Runs `body` and returns the syscalls it made divided by `ops` (nil when not countable).
+    static func perOp(_ ops: Int, _ body: () throws -> Void) rethrows -> Double? {
+        let before = read()
+        try body()
+        guard let before, let after = read(), ops > 0 else { return nil }
+        // The two reads themselves: one read(2) each side of the body counts once.
+        return Double(after - before - 1) / Double(ops)
+    }
+}
 
 enum Mode: String, CaseIterable {
     case event    // eventSelect + SocketEvent.waitAny + enumNetworkEvents + receive/send
@@ -82,6 +105,21 @@ let waitLimit: Duration = .seconds(5)
 /// `budget.batchNanoseconds`, then `budget.batches` batches. Returns ns per op of each batch and
 /// the total number of timed ops.
 func timeBatches(_ budget: Budget, _ body: (Int) throws -> Void) throws -> (perBatch: [Double], ops: Int) {
+    let (perBatch, ops, _) = try timeBatchesCounting(budget, body)
+    return (perBatch, ops)
+}
+
+/// `timeBatches`, plus the syscalls per op over one extra, untimed batch of the same size (counted
+/// apart so that reading the counter never sits inside a timed region).
+func timeBatchesCounting(_ budget: Budget, _ body: (Int) throws -> Void) throws
+    -> (perBatch: [Double], ops: Int, syscallsPerOp: Double?)
+{
+    let (perBatch, ops, batch) = try timeBatchesSized(budget, body)
+    let syscalls = try SyscallCounter.perOp(batch) { try body(batch) }
+    return (perBatch, ops, syscalls)
+}
+
+private func timeBatchesSized(_ budget: Budget, _ body: (Int) throws -> Void) throws -> (perBatch: [Double], ops: Int, batch: Int) {
     // Warm-up: at least 200 ops, and at least warmupNanoseconds.
     let warmupEnd = Clock.now() + budget.warmupNanoseconds
     try body(200)
@@ -109,7 +147,7 @@ func timeBatches(_ budget: Budget, _ body: (Int) throws -> Void) throws -> (perB
         let t1 = Clock.now()
         results.append(Double(t1 - t0) / Double(batch))
     }
-    return (results, batch * budget.batches)
+    return (results, batch * budget.batches, batch)
 }
 
 // MARK: W1 ping-pong
@@ -199,14 +237,38 @@ final class PingPong {
     }
 }
 
+/// W1 interleaved with the standalone C raw-epoll ONESHOT peer (Benchmarks/peers/epoll-oneshot.c):
+/// `rounds` times, one peer run, then a third of EventSelect's batches. On a shared machine the load
+/// drifts over a run; measured side by side, both see the same load, and the ratio is the median of
+/// EventSelect's batches over the median of the peer's runs from the same minute.
 func runW1(_ config: Config, _ notifier: Notifier, _ transport: Transport, _ budget: Budget) throws -> BenchResult {
     let pingPong = try PingPong(notifier, config.mode, try Net.pair(transport))
     defer { try? pingPong.close() }
-    let (perBatch, ops) = try timeBatches(budget, pingPong.run)
+    let rounds = 3
+    var perBatch: [Double] = []
+    var ops = 0
+    var syscalls: Double?
+    var raw: [RawOneshot.Run] = []
+    for round in 0..<rounds {
+        if let run = RawOneshot.run(transport, quick: budget.batches < Budget.full.batches) { raw.append(run) }
+        var slice = budget
+        slice.batches = max(3, budget.batches / rounds)
+        if round > 0 { slice.warmupNanoseconds = min(budget.warmupNanoseconds, 20_000_000) }
+        let (batches, count, perOp) = try timeBatchesCounting(slice, pingPong.run)
+        perBatch += batches
+        ops += count
+        syscalls = syscalls ?? perOp
+    }
     let ns = median(perBatch)
+    var extra: [(String, Double)] = [("min_ns_per_op", perBatch.min() ?? .nan)]
+    if let syscalls { extra.append(("syscalls_per_op", syscalls)) }
+    if !raw.isEmpty {
+        let rawNs = median(raw.map(\.nsPerOp))
+        extra.append(("raw_oneshot_interleaved_ns", rawNs))
+        if let rawSyscalls = raw.compactMap(\.syscallsPerOp).first { extra.append(("raw_oneshot_syscalls_per_op", rawSyscalls)) }
+    }
     return BenchResult(peer: config.name, workload: "W1", transport: transport.rawValue, connections: 1,
-                       nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: nil, iterations: ops,
-                       extra: [("min_ns_per_op", perBatch.min() ?? .nan)])
+                       nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: nil, iterations: ops, extra: extra)
 }
 
 // MARK: W2 fan-in
@@ -340,7 +402,15 @@ func runW2(_ config: Config, _ notifier: Notifier, connections: Int, _ budget: B
         rates.append(Double(connections) * 1e9 / Double(t1 - t0))
     }
     let rate = median(rates)
+    let enumsTimed = enumCalls
+    let waitsTimed = waits
+    // One more batch, untimed, with the syscall counter read around the serving part.
+    try writeAll()
+    let syscalls = try SyscallCounter.perOp(connections) { try serve() }
+    enumCalls = enumsTimed
+    waits = waitsTimed
     var extra: [(String, Double)] = [("waits_per_batch", Double(waits) / Double(budget.batches))]
+    if let syscalls { extra.append(("syscalls_per_op", syscalls)) }
     if config.mode == .event { extra.append(("enum_calls_per_msg", Double(enumCalls) / Double(connections * budget.batches))) }
     return BenchResult(peer: config.name, workload: "W2", transport: "unix", connections: connections,
                        nsPerOp: 1e9 / rate, opsPerS: rate, bytesPerSocket: nil,
@@ -371,11 +441,12 @@ func runW3(_ config: Config, _ notifier: Notifier, _ budget: Budget) throws -> B
             for i in 0..<count { try notifier.asyncSelect(socket, queue, message: 0x0403, i & 1 == 0 ? [.read] : []) }
         }
     }
-    let (perBatch, ops) = try timeBatches(budget) { count in try body(count & ~1) }
+    let (perBatch, ops, syscalls) = try timeBatchesCounting(budget) { count in try body(count & ~1) }
     guard queue.count == 0, !event.isSet else { throw BenchError("W3: churn recorded an event") }
     let ns = median(perBatch)
     return BenchResult(peer: config.name, workload: "W3", transport: "unix", connections: 1,
-                       nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: nil, iterations: ops)
+                       nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: nil, iterations: ops,
+                       extra: syscalls.map { [("syscalls_per_op", $0)] } ?? [])
 }
 
 // MARK: W4 idle scaling (run in a child process: fresh heap, raised fd limit)
@@ -414,7 +485,7 @@ func runW4(_ config: Config, _ notifier: Notifier, idle: Int?, _ budget: Budget)
     let rssSelected = try Memory.statm()
     let fdsInUse = try Limits.openDescriptors()
 
-    let (perBatch, ops) = try timeBatches(budget, active.run)
+    let (perBatch, ops, syscalls) = try timeBatchesCounting(budget, active.run)
     guard !idleEvent.isSet, queue.count == 0 else { throw BenchError("W4: an idle socket reported an event") }
     let ns = median(perBatch)
     let selected = idleFDs.count
@@ -423,7 +494,7 @@ func runW4(_ config: Config, _ notifier: Notifier, idle: Int?, _ budget: Budget)
     let perSelectedWithSockets = Double(rssSelected.resident - rssReserved.resident) / Double(selected)
     return BenchResult(peer: config.name, workload: "W4", transport: "unix", connections: selected,
                        nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: perSelected, iterations: ops,
-                       extra: [("baseline_ns_per_op", median(baseline)),
+                       extra: (syscalls.map { [("syscalls_per_op", $0)] } ?? []) + [("baseline_ns_per_op", median(baseline)),
                                ("bytes_per_socket_incl_socketpair", perSelectedWithSockets),
                                ("bytes_per_socket_shared_mapping", perSelectedShared),
                                ("rss_delta_selecting", Double(rssSelected.resident - rssSockets.resident)),

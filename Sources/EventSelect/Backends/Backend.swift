@@ -13,6 +13,9 @@ protocol Backend: AnyObject, Sendable {
     var kind: NotifierBackend { get }
     /// A descriptor readable while readiness is waiting to be reaped.
     var readinessFD: CInt { get }
+    /// The epoll set sockets are armed in (both backends keep their interest set in epoll):
+    /// registrations hold it directly, so closing and sweeping need no existential dispatch.
+    var interestSet: EpollBackend { get }
     /// Arms `fd`. Arming a socket that is already armed through the same descriptor is not an error.
     func arm(_ fd: CInt, token: UInt64) throws(Errno)
     /// Disarms what `arm` set up through `fd`. (A socket whose descriptor is closed while its

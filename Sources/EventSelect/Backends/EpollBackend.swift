@@ -27,6 +27,7 @@ final class EpollBackend: Backend {
     }
 
     var readinessFD: CInt { epollFD }
+    var interestSet: EpollBackend { self }
 
     func arm(_ fd: CInt, token: UInt64) throws(Errno) {
         do {

@@ -83,6 +83,7 @@ final class URingBackend: Backend, @unchecked Sendable {
     }
 
     var readinessFD: CInt { interest.readinessFD }
+    var interestSet: EpollBackend { interest }
 
     func arm(_ fd: CInt, token: UInt64) throws(Errno) { try interest.arm(fd, token: token) }
     func disarm(_ fd: CInt) throws(Errno) { try interest.disarm(fd) }

@@ -47,17 +47,29 @@ final class Registration: @unchecked Sendable {
     // @unchecked: `local` is only touched inside `withState`, under the slot's mutex.
     let identity: SocketIdentity
     let token: Token
-    let slotIndex: Int
-    /// Set (under the registry's lock) when the registry drops it; cached references check it.
-    var retired = false
+    /// Set when the registry drops it; cached references check it. Guarded by the registry's lock
+    /// (kept behind `local`'s pointer: no dynamic exclusivity check on the hot lookups).
+    var retired: Bool {
+        get { local.pointee.retired }
+        set { local.pointee.retired = newValue }
+    }
+    /// Cached descriptors (`Registry`'s descriptor table) that name this socket and hold this
+    /// registration; guarded by the registry's lock. Kept here rather than in a per-identity
+    /// dictionary: one counter per selected socket instead of a hash entry.
+    var descriptorCount: Int32 {
+        get { local.pointee.descriptorCount }
+        set { local.pointee.descriptorCount = newValue }
+    }
+
+    /// The registration's slot in the cross-process table.
+    var slotIndex: Int { Int(token.slot) }
     /// Allocated once: the slot's lock guards it, so it needs no exclusivity tracking of a stored
     /// property (a dynamic access check on every `withState`).
     private let local: UnsafeMutablePointer<LocalState>
 
-    init(identity: SocketIdentity, token: Token, slotIndex: Int, socket: CInt) {
+    init(identity: SocketIdentity, token: Token, socket: CInt) {
         self.identity = identity
         self.token = token
-        self.slotIndex = slotIndex
         local = .allocate(capacity: 1)
         local.initialize(to: LocalState(knownFD: socket))
     }
@@ -81,7 +93,8 @@ final class Registration: @unchecked Sendable {
 /// number still refers to the socket (false once EventSelect closed it; the registration then goes
 /// on, through the kernel's entry keyed by the open file, until the socket's last close).
 struct Arm {
-    var backend: any Backend
+    /// The epoll set (a concrete class: no existential on the hot path, and `Arm?` needs no tag).
+    var backend: EpollBackend
     var fd: CInt
     var keyed: Bool
 }
@@ -140,4 +153,7 @@ struct LocalState {
     var deferredCheck = false
     /// `LiveNotifiers.reapSequence` at the last `enumNetworkEvents` that found nothing recorded.
     var emptyLookAt: UInt64 = .max
+    /// `Registration.retired` and `.descriptorCount`: guarded by the registry's lock, not the slot's.
+    var descriptorCount: Int32 = 0
+    var retired = false
 }

@@ -25,8 +25,10 @@ final class Registry: Sendable {
         var slots: [Registration?] = []
         /// Per slot, bumped when this process drops the slot's registration: stale tokens are dropped.
         var generations: [UInt32] = []
-        /// How many cached descriptors name each identity.
-        var descriptorCounts: [SocketIdentity: Int] = [:]
+        /// How many cached descriptors name each identity, for identities whose cached entries hold
+        /// no live registration (a registration keeps its own count: `Registration.descriptorCount`,
+        /// so a selected socket costs no entry here).
+        var unregisteredCounts: [SocketIdentity: Int32] = [:]
         /// Sockets `Notifier.accept` returned without a selection to inherit: they never record
         /// FD_CONNECT (docs/SEMANTICS.md rule 16), even when selected later. Dropped once selected or closed.
         var accepted: Set<SocketIdentity> = []
@@ -40,12 +42,39 @@ final class Registry: Sendable {
         var sweepThreshold = 4096
 
         mutating func cache(_ fd: CInt, _ identity: SocketIdentity, _ registration: Registration?) {
-            if let old = descriptors.store(fd, identity, registration) { uncount(old) }
-            descriptorCounts[identity, default: 0] += 1
+            if let old = descriptors.store(fd, identity, registration) { count(old.identity, old.registration, -1) }
+            count(identity, registration, 1)
         }
 
         mutating func uncache(_ fd: CInt) {
-            if let old = descriptors.remove(fd) { uncount(old) }
+            if let old = descriptors.remove(fd) { count(old.identity, old.registration, -1) }
+        }
+
+        /// Whether a cached descriptor names `identity`.
+        func hasDescriptor(of identity: SocketIdentity) -> Bool {
+            (byIdentity[identity]?.descriptorCount ?? 0) > 0 || unregisteredCounts[identity] != nil
+        }
+
+        /// A registration leaves: its descriptors' count moves to `unregisteredCounts`.
+        mutating func retire(_ registration: Registration) {
+            if registration.descriptorCount > 0 {
+                unregisteredCounts[registration.identity, default: 0] += registration.descriptorCount
+            }
+            registration.descriptorCount = 0
+            registration.retired = true
+        }
+
+        private mutating func count(_ identity: SocketIdentity, _ registration: Registration?, _ delta: Int32) {
+            if let registration, !registration.retired {
+                registration.descriptorCount += delta
+                return
+            }
+            let count = (unregisteredCounts[identity] ?? 0) + delta
+            if count > 0 {
+                unregisteredCounts[identity] = count
+            } else {
+                unregisteredCounts.removeValue(forKey: identity)
+            }
         }
 
         /// The cached identity of `fd` and its registration, hashing only when the entry does not
@@ -54,16 +83,12 @@ final class Registry: Sendable {
             guard let entry = descriptors[fd] else { return nil }
             if let registration = entry.registration, !registration.retired { return (entry.identity, registration) }
             let registration = byIdentity[entry.identity]
-            if registration != nil || entry.registration != nil { descriptors.attach(fd, registration) }
-            return (entry.identity, registration)
-        }
-
-        private mutating func uncount(_ identity: SocketIdentity) {
-            if let count = descriptorCounts[identity], count > 1 {
-                descriptorCounts[identity] = count - 1
-            } else {
-                descriptorCounts.removeValue(forKey: identity)
+            if registration != nil || entry.registration != nil {
+                descriptors.attach(fd, registration)
+                count(entry.identity, entry.registration, -1)
+                count(entry.identity, registration, 1)
             }
+            return (entry.identity, registration)
         }
     }
 
@@ -150,7 +175,7 @@ final class Registry: Sendable {
             }
             let registration = Registration(
                 identity: identity, token: Token(slot: UInt32(sharedSlot), generation: tables.generations[sharedSlot]),
-                slotIndex: sharedSlot, socket: fd)
+                socket: fd)
             tables.slots[sharedSlot] = registration
             tables.byIdentity[identity] = registration
             tables.noSlot.removeValue(forKey: identity)
@@ -203,7 +228,7 @@ final class Registry: Sendable {
     struct Suspect {
         var registration: Registration
         var fd: CInt
-        var backends: [any Backend]
+        var backends: [EpollBackend]
         var checksLeft: Int
     }
 
@@ -211,7 +236,7 @@ final class Registry: Sendable {
 
     /// A registration stays after its descriptor `fd` was closed because the kernel still held the
     /// socket: check again on later drains.
-    func suspect(_ registration: Registration, closed fd: CInt, backends: [any Backend]) {
+    func suspect(_ registration: Registration, closed fd: CInt, backends: [EpollBackend]) {
         tables.withLock { tables in
             tables.suspects.append(Suspect(registration: registration, fd: fd, backends: backends, checksLeft: 32))
             suspectCount.store(tables.suspects.count, ordering: .releasing)
@@ -248,7 +273,7 @@ final class Registry: Sendable {
 
     /// Whether another descriptor EventSelect has seen still names `identity`.
     func hasDescriptor(of identity: SocketIdentity) -> Bool {
-        tables.withLock { $0.descriptorCounts[identity] != nil }
+        tables.withLock { $0.hasDescriptor(of: identity) }
     }
 
     /// Drops the registrations of sockets that are gone. A socket is gone when the kernel has
@@ -285,7 +310,7 @@ final class Registry: Sendable {
         }
         tables.withLock { tables in
             guard tables.byIdentity[registration.identity] === registration else { return }
-            registration.retired = true
+            tables.retire(registration)
             tables.byIdentity.removeValue(forKey: registration.identity)
             let slot = registration.slotIndex
             tables.slots[slot] = nil
@@ -298,48 +323,51 @@ final class Registry: Sendable {
 
 /// Descriptor number -> (identity, registration), for descriptors EventSelect has resolved: pages of
 /// 1,024 entries allocated on first use, so a lookup is two array indexings (no hashing) and a
-/// descriptor number near the fd limit costs one page, not a table up to it.
+/// descriptor number near the fd limit costs one page, not a table up to it. 24 bytes an entry.
 struct DescriptorTable {
     struct Entry {
+        /// Inode 0 marks an empty entry (sockfs never hands out inode 0).
         var identity: SocketIdentity
         /// The registration of `identity` when one was known at caching time (checked for
         /// `retired` before use).
         var registration: Registration?
+
+        static let empty = Entry(identity: SocketIdentity(inode: 0, device: 0), registration: nil)
+        var isEmpty: Bool { identity.inode == 0 && identity.device == 0 }
     }
 
     private static let pageBits = 10
-    private var pages: [[Entry?]?] = []
+    private static let pageMask = 1 << pageBits - 1
+    private var pages: [[Entry]] = []
 
     subscript(fd: CInt) -> Entry? {
         guard fd >= 0 else { return nil }
         let page = Int(fd) >> DescriptorTable.pageBits
-        guard page < pages.count, let entries = pages[page] else { return nil }
-        return entries[Int(fd) & (1 << DescriptorTable.pageBits - 1)]
+        guard page < pages.count, !pages[page].isEmpty else { return nil }
+        let entry = pages[page][Int(fd) & DescriptorTable.pageMask]
+        return entry.isEmpty ? nil : entry
     }
 
-    /// Caches `fd`; returns the identity it replaced.
-    mutating func store(_ fd: CInt, _ identity: SocketIdentity, _ registration: Registration?) -> SocketIdentity? {
+    /// Caches `fd`; returns the entry it replaced.
+    mutating func store(_ fd: CInt, _ identity: SocketIdentity, _ registration: Registration?) -> Entry? {
         guard fd >= 0 else { return nil }
+        let old = self[fd]
         let page = Int(fd) >> DescriptorTable.pageBits
-        if page >= pages.count { pages.append(contentsOf: repeatElement(nil, count: page + 1 - pages.count)) }
-        if pages[page] == nil { pages[page] = Array(repeating: nil, count: 1 << DescriptorTable.pageBits) }
-        let index = Int(fd) & (1 << DescriptorTable.pageBits - 1)
-        let old = pages[page]![index]?.identity
-        pages[page]![index] = Entry(identity: identity, registration: registration)
+        if page >= pages.count { pages.append(contentsOf: repeatElement([], count: page + 1 - pages.count)) }
+        if pages[page].isEmpty { pages[page] = Array(repeating: .empty, count: 1 << DescriptorTable.pageBits) }
+        pages[page][Int(fd) & DescriptorTable.pageMask] = Entry(identity: identity, registration: registration)
         return old
     }
 
     /// Updates the registration of a cached `fd`.
     mutating func attach(_ fd: CInt, _ registration: Registration?) {
-        let page = Int(fd) >> DescriptorTable.pageBits
-        pages[page]![Int(fd) & (1 << DescriptorTable.pageBits - 1)]!.registration = registration
+        pages[Int(fd) >> DescriptorTable.pageBits][Int(fd) & DescriptorTable.pageMask].registration = registration
     }
 
-    /// Forgets `fd`; returns the identity it had.
-    mutating func remove(_ fd: CInt) -> SocketIdentity? {
+    /// Forgets `fd`; returns the entry it had.
+    mutating func remove(_ fd: CInt) -> Entry? {
         guard let old = self[fd] else { return nil }
-        let page = Int(fd) >> DescriptorTable.pageBits
-        pages[page]![Int(fd) & (1 << DescriptorTable.pageBits - 1)] = nil
-        return old.identity
+        pages[Int(fd) >> DescriptorTable.pageBits][Int(fd) & DescriptorTable.pageMask] = .empty
+        return old
     }
 }
