@@ -337,14 +337,17 @@ struct DescriptorTable {
     }
 
     private static let pageBits = 10
-    private static let pageMask = 1 << pageBits - 1
-    private var pages: [[Entry]] = []
+    private static let pageSize = 1 << pageBits
+    private static let pageMask = pageSize - 1
+    /// Pages allocated on first use and kept for the life of the process (the registry is a
+    /// process-wide singleton): plain pointers, so a lookup does no reference counting.
+    private var pages: [UnsafeMutablePointer<Entry>?] = []
 
     subscript(fd: CInt) -> Entry? {
         guard fd >= 0 else { return nil }
         let page = Int(fd) >> DescriptorTable.pageBits
-        guard page < pages.count, !pages[page].isEmpty else { return nil }
-        let entry = pages[page][Int(fd) & DescriptorTable.pageMask]
+        guard page < pages.count, let entries = pages[page] else { return nil }
+        let entry = entries[Int(fd) & DescriptorTable.pageMask]
         return entry.isEmpty ? nil : entry
     }
 
@@ -353,21 +356,25 @@ struct DescriptorTable {
         guard fd >= 0 else { return nil }
         let old = self[fd]
         let page = Int(fd) >> DescriptorTable.pageBits
-        if page >= pages.count { pages.append(contentsOf: repeatElement([], count: page + 1 - pages.count)) }
-        if pages[page].isEmpty { pages[page] = Array(repeating: .empty, count: 1 << DescriptorTable.pageBits) }
-        pages[page][Int(fd) & DescriptorTable.pageMask] = Entry(identity: identity, registration: registration)
+        if page >= pages.count { pages.append(contentsOf: repeatElement(nil, count: page + 1 - pages.count)) }
+        if pages[page] == nil {
+            let entries = UnsafeMutablePointer<Entry>.allocate(capacity: DescriptorTable.pageSize)
+            entries.initialize(repeating: .empty, count: DescriptorTable.pageSize)
+            pages[page] = entries
+        }
+        pages[page]![Int(fd) & DescriptorTable.pageMask] = Entry(identity: identity, registration: registration)
         return old
     }
 
     /// Updates the registration of a cached `fd`.
     mutating func attach(_ fd: CInt, _ registration: Registration?) {
-        pages[Int(fd) >> DescriptorTable.pageBits][Int(fd) & DescriptorTable.pageMask].registration = registration
+        pages[Int(fd) >> DescriptorTable.pageBits]![Int(fd) & DescriptorTable.pageMask].registration = registration
     }
 
     /// Forgets `fd`; returns the entry it had.
     mutating func remove(_ fd: CInt) -> Entry? {
         guard let old = self[fd] else { return nil }
-        pages[Int(fd) >> DescriptorTable.pageBits][Int(fd) & DescriptorTable.pageMask] = .empty
+        pages[Int(fd) >> DescriptorTable.pageBits]![Int(fd) & DescriptorTable.pageMask] = .empty
         return old
     }
 }
