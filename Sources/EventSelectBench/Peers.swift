@@ -24,6 +24,12 @@ enum RawOneshot {
 
     /// One run of the peer's W1 (20 batches of `count` round trips, median), or nil if it cannot run.
     static func run(_ transport: Transport, quick: Bool) -> Run? {
+        let count = quick ? "300" : (transport == .tcp ? "500" : "1000")
+        return run(["W1", transport.rawValue, count])
+    }
+
+    /// One run of the peer with `arguments` (its CLI: workload, transport, count, iterations).
+    static func run(_ arguments: [String]) -> Run? {
         if unavailable { return nil }
         let dir = directory
         let binary = dir + "/bin/epoll-oneshot"
@@ -37,9 +43,8 @@ enum RawOneshot {
                 return nil
             }
         }
-        let count = quick ? "300" : (transport == .tcp ? "500" : "1000")
         var found: BenchResult?
-        let status = try? Subprocess.run([binary, "W1", transport.rawValue, count], timeoutSeconds: 60) { line in
+        let status = try? Subprocess.run([binary] + arguments, timeoutSeconds: 60) { line in
             if let result = PeerResults.parse(line) { found = result }
         }
         guard status == 0, let found else { return nil }

@@ -83,7 +83,7 @@ struct Report {
         and removed afterwards. Each EventSelect W1 row is measured in three slices, each preceded by a run of the \
         standalone C raw-epoll ONESHOT peer (`Benchmarks/peers/bin/epoll-oneshot W1`), so the two see the same machine \
         load; its ratio to that interleaved figure is the one the targets use (the peers' own run comes minutes later, \
-        at another load). Syscalls per op are counted with perf_event_open on `raw_syscalls:sys_enter` over one extra, \
+        at another load). W2 and W3 run the same peer on the same workload just before and just after. Syscalls per op are counted with perf_event_open on `raw_syscalls:sys_enter` over one extra, \
         untimed batch (EventSelect) or over the timed part (peers).
 
         - **W1 ping-pong**: one byte bounced between two connected sockets (AF_UNIX socketpair; TCP over 127.0.0.1 with \
@@ -152,8 +152,8 @@ struct Report {
         var out = ["## W2 — fan-in throughput (messages per second, higher is better)", ""]
         let rows = all.filter { $0.workload == "W2" }
         guard !rows.isEmpty else { return "" }
-        out.append("| implementation | transport | connections | messages / s | ns / message | syscalls / message | ratio to epoll ONESHOT (throughput) | notes |")
-        out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        out.append("| implementation | transport | connections | messages / s | ns / message | syscalls / message | ratio to epoll ONESHOT (throughput, peers' run) | ratio to interleaved ONESHOT | notes |")
+        out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
         for transport in ["unix", "tcp"] {
             for connections in Set(rows.map(\.connections)).sorted() {
                 let base = oneshot("W2", transport, connections: connections)
@@ -163,7 +163,7 @@ struct Report {
                     if let waits = r.extraValue("waits_per_batch") {
                         note += (note.isEmpty ? "" : "; ") + "\(format2(waits)) waits per batch"
                     }
-                    out.append("| \(label(r)) | \(transport) | \(connections) | \(grouped(r.opsPerS)) | \(grouped(r.nsPerOp)) | \(syscallsText(r)) | \(ratioText(base.map { r.opsPerS / $0.opsPerS })) | \(note) |")
+                    out.append("| \(label(r)) | \(transport) | \(connections) | \(grouped(r.opsPerS)) | \(grouped(r.nsPerOp)) | \(syscallsText(r)) | \(ratioText(base.map { r.opsPerS / $0.opsPerS })) | \(ratioText(r.extraValue("raw_oneshot_interleaved_ns").map { $0 / r.nsPerOp })) | \(note) |")
                 }
             }
         }
@@ -177,11 +177,11 @@ struct Report {
         guard !rows.isEmpty else { return "" }
         out.append("One op is one selection call (a select or a cancel) for every row.")
         out.append("")
-        out.append("| implementation | transport | ops / s | ns / op | syscalls / op | ratio to epoll ONESHOT (throughput) |")
-        out.append("| --- | --- | ---: | ---: | ---: | ---: |")
+        out.append("| implementation | transport | ops / s | ns / op | syscalls / op | ratio to epoll ONESHOT (throughput, peers' run) | ratio to interleaved ONESHOT |")
+        out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
         for r in rows {
             let base = oneshot("W3", r.transport)
-            out.append("| \(label(r)) | \(r.transport) | \(grouped(r.opsPerS)) | \(grouped(r.nsPerOp)) | \(syscallsText(r)) | \(ratioText(base.map { r.opsPerS / $0.opsPerS })) |")
+            out.append("| \(label(r)) | \(r.transport) | \(grouped(r.opsPerS)) | \(grouped(r.nsPerOp)) | \(syscallsText(r)) | \(ratioText(base.map { r.opsPerS / $0.opsPerS })) | \(ratioText(r.extraValue("raw_oneshot_interleaved_ns").map { $0 / r.nsPerOp })) |")
         }
         out.append("")
         return out.joined(separator: "\n")
@@ -260,19 +260,19 @@ struct Report {
             }
         }
         do {
-            let what = "W2 event mode at least level with epoll ONESHOT throughput"
+            let what = "W2 event mode at least level with epoll ONESHOT throughput (interleaved)"
             for r in ours where r.workload == "W2" && r.peer.hasSuffix("-event") {
-                guard let base = oneshot("W2", r.transport, connections: r.connections) else { continue }
-                let ratio = r.opsPerS / base.opsPerS
-                out.append("| \(what) | \(label(r)), \(r.connections) connections | \(atLeast(ratio, 1.0, "\(format2(ratio))x: \(grouped(r.opsPerS)) vs \(grouped(base.opsPerS)) msgs/s")) |")
+                guard let baseNs = r.extraValue("raw_oneshot_interleaved_ns") ?? oneshot("W2", r.transport, connections: r.connections)?.nsPerOp else { continue }
+                let ratio = baseNs / r.nsPerOp
+                out.append("| \(what) | \(label(r)), \(r.connections) connections | \(atLeast(ratio, 1.0, "\(format2(ratio))x: \(grouped(r.opsPerS)) vs \(grouped(1e9 / baseNs)) msgs/s")) |")
             }
         }
         do {
-            let what = "W3 churn at least level with epoll_ctl MOD (per selection call)"
+            let what = "W3 churn at least level with epoll_ctl MOD (per selection call, interleaved)"
             for r in ours where r.workload == "W3" {
-                guard let base = oneshot("W3", r.transport) else { continue }
-                let ratio = r.opsPerS / base.opsPerS
-                out.append("| \(what) | \(label(r)) | \(atLeast(ratio, 1.0, "\(format2(ratio))x: \(grouped(r.opsPerS)) vs \(grouped(base.opsPerS)) calls/s")) |")
+                guard let baseNs = r.extraValue("raw_oneshot_interleaved_ns") ?? oneshot("W3", r.transport)?.nsPerOp else { continue }
+                let ratio = baseNs / r.nsPerOp
+                out.append("| \(what) | \(label(r)) | \(atLeast(ratio, 1.0, "\(format2(ratio))x: \(grouped(r.opsPerS)) vs \(grouped(1e9 / baseNs)) calls/s")) |")
             }
         }
         do {

@@ -393,6 +393,10 @@ func runW2(_ config: Config, _ notifier: Notifier, connections: Int, _ budget: B
     } while Clock.now() < warmupEnd && warmups < 50
     enumCalls = 0
     waits = 0
+    // The raw-epoll ONESHOT peer on the same workload, just before and just after (same load).
+    var raw: [RawOneshot.Run] = []
+    let rawArguments = ["W2", "unix", String(connections), String(max(1, 8192 / connections))]
+    if let run = RawOneshot.run(rawArguments) { raw.append(run) }
     var rates: [Double] = []
     for _ in 0..<budget.batches {
         try writeAll()
@@ -409,8 +413,10 @@ func runW2(_ config: Config, _ notifier: Notifier, connections: Int, _ budget: B
     let syscalls = try SyscallCounter.perOp(connections) { try serve() }
     enumCalls = enumsTimed
     waits = waitsTimed
+    if let run = RawOneshot.run(rawArguments) { raw.append(run) }
     var extra: [(String, Double)] = [("waits_per_batch", Double(waits) / Double(budget.batches))]
     if let syscalls { extra.append(("syscalls_per_op", syscalls)) }
+    if !raw.isEmpty { extra.append(("raw_oneshot_interleaved_ns", median(raw.map(\.nsPerOp)))) }
     if config.mode == .event { extra.append(("enum_calls_per_msg", Double(enumCalls) / Double(connections * budget.batches))) }
     return BenchResult(peer: config.name, workload: "W2", transport: "unix", connections: connections,
                        nsPerOp: 1e9 / rate, opsPerS: rate, bytesPerSocket: nil,
@@ -441,12 +447,17 @@ func runW3(_ config: Config, _ notifier: Notifier, _ budget: Budget) throws -> B
             for i in 0..<count { try notifier.asyncSelect(socket, queue, message: 0x0403, i & 1 == 0 ? [.read] : []) }
         }
     }
+    var raw: [RawOneshot.Run] = []
+    if let run = RawOneshot.run(["W3", "unix", "5000"]) { raw.append(run) }
     let (perBatch, ops, syscalls) = try timeBatchesCounting(budget) { count in try body(count & ~1) }
+    if let run = RawOneshot.run(["W3", "unix", "5000"]) { raw.append(run) }
     guard queue.count == 0, !event.isSet else { throw BenchError("W3: churn recorded an event") }
     let ns = median(perBatch)
+    var extra: [(String, Double)] = []
+    if let syscalls { extra.append(("syscalls_per_op", syscalls)) }
+    if !raw.isEmpty { extra.append(("raw_oneshot_interleaved_ns", median(raw.map(\.nsPerOp)))) }
     return BenchResult(peer: config.name, workload: "W3", transport: "unix", connections: 1,
-                       nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: nil, iterations: ops,
-                       extra: syscalls.map { [("syscalls_per_op", $0)] } ?? [])
+                       nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: nil, iterations: ops, extra: extra)
 }
 
 // MARK: W4 idle scaling (run in a child process: fresh heap, raised fd limit)
