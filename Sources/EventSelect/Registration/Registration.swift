@@ -67,9 +67,13 @@ final class Registration: @unchecked Sendable {
     /// property (a dynamic access check on every `withState`).
     private let local: UnsafeMutablePointer<LocalState>
 
+    /// `SharedTable.shared`, held here so that `withState` pays no lazy-global check per call.
+    private let table: SharedTable
+
     init(identity: SocketIdentity, token: Token, socket: CInt) {
         self.identity = identity
         self.token = token
+        table = SharedTable.shared
         local = .allocate(capacity: 1)
         local.initialize(to: LocalState(knownFD: socket))
     }
@@ -82,8 +86,8 @@ final class Registration: @unchecked Sendable {
     /// Runs `body` with the slot's lock held.
     @inline(__always)
     func withState<R, E: Error>(_ body: (inout RegistrationState) throws(E) -> R) throws(E) -> R {
-        let slot = SharedTable.shared.lockSlot(slotIndex)
-        defer { SharedTable.shared.unlockSlot(slotIndex) }
+        let slot = table.lockSlot(slotIndex)
+        defer { table.unlockSlot(slotIndex) }
         var state = RegistrationState(slot: slot, local: local, slotIndex: slotIndex)
         return try body(&state)
     }
