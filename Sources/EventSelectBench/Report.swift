@@ -80,9 +80,9 @@ struct Report {
         set-up outside the timed region. Each EventSelect configuration uses its own `Notifier(backend:)`, and only one \
         notifier is alive at a time (every EventSelect wait drives every live notifier). EventSelect's cross-process \
         registry (a shared mapping in /dev/shm) is private to the run (`EVENTSELECT_REGISTRY`), and to each W4 child, \
-        and removed afterwards. Each EventSelect W1 row is measured in three slices, each preceded by a run of the \
-        standalone C raw-epoll ONESHOT peer (`Benchmarks/peers/bin/epoll-oneshot W1`), so the two see the same machine \
-        load; its ratio to that interleaved figure is the one the targets use (the peers' own run comes minutes later, \
+        and removed afterwards. Each EventSelect W1 row is measured in seven rounds (four with --quick), each preceded by a run of the \
+        standalone C raw-epoll ONESHOT peer (`Benchmarks/peers/bin/epoll-oneshot W1`), so each pair sees the same machine \
+        load; the median over the rounds of the per-round ratio is the one the targets use (the peers' own run comes minutes later, \
         at another load). W2 and W3 run the same peer on the same workload just before and just after. Syscalls per op are counted with perf_event_open on `raw_syscalls:sys_enter` over one extra, \
         untimed batch (EventSelect) or over the timed part (peers).
 
@@ -137,11 +137,11 @@ struct Report {
             let base = oneshot("W1", transport)
             out.append("\(transport == "unix" ? "AF_UNIX socketpair" : "TCP 127.0.0.1, TCP_NODELAY"):")
             out.append("")
-            out.append("| implementation | ns / round trip | round trips / s | syscalls / round trip | ratio to epoll ONESHOT (peers' run) | epoll ONESHOT interleaved (ns) | ratio to interleaved ONESHOT |")
+            out.append("| implementation | ns / round trip | round trips / s | syscalls / round trip | ratio to epoll ONESHOT (peers' run) | epoll ONESHOT interleaved (ns) | ratio to interleaved ONESHOT (median of rounds) |")
             out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
             for r in rows {
                 let interleaved = r.extraValue("raw_oneshot_interleaved_ns")
-                out.append("| \(label(r)) | \(grouped(r.nsPerOp)) | \(grouped(r.opsPerS)) | \(syscallsText(r)) | \(ratioText(base.map { r.nsPerOp / $0.nsPerOp })) | \(interleaved.map(grouped) ?? "—") | \(ratioText(interleaved.map { r.nsPerOp / $0 })) |")
+                out.append("| \(label(r)) | \(grouped(r.nsPerOp)) | \(grouped(r.opsPerS)) | \(syscallsText(r)) | \(ratioText(base.map { r.nsPerOp / $0.nsPerOp })) | \(interleaved.map(grouped) ?? "—") | \(ratioText(r.extraValue("ratio_interleaved") ?? interleaved.map { r.nsPerOp / $0 })) |")
             }
             out.append("")
         }
@@ -245,7 +245,7 @@ struct Report {
                     out.append("| \(what) | \(label(r)), \(r.transport) | not measured (no epoll ONESHOT result) |")
                     continue
                 }
-                let ratio = r.nsPerOp / base
+                let ratio = r.extraValue("ratio_interleaved") ?? r.nsPerOp / base
                 out.append("| \(what) | \(label(r)), \(r.transport) | \(atMost(ratio, limit, "\(format2(ratio))x: \(grouped(r.nsPerOp)) vs \(grouped(base)) ns")) |")
             }
         }

@@ -238,19 +238,22 @@ final class PingPong {
 }
 
 /// W1 interleaved with the standalone C raw-epoll ONESHOT peer (Benchmarks/peers/epoll-oneshot.c):
-/// `rounds` times, one peer run, then a third of EventSelect's batches. On a shared machine the load
-/// drifts over a run; measured side by side, both see the same load, and the ratio is the median of
-/// EventSelect's batches over the median of the peer's runs from the same minute.
+/// `rounds` times, one short peer run, then a few of EventSelect's batches. On a shared machine the
+/// load drifts over a run; each round's pair sees the same load, and the reported ratio is the
+/// median over the rounds of (EventSelect's median in the round / the peer's figure in the round).
 func runW1(_ config: Config, _ notifier: Notifier, _ transport: Transport, _ budget: Budget) throws -> BenchResult {
     let pingPong = try PingPong(notifier, config.mode, try Net.pair(transport))
     defer { try? pingPong.close() }
-    let rounds = 3
+    let quick = budget.batches < Budget.full.batches
+    let rounds = quick ? 4 : 7
     var perBatch: [Double] = []
     var ops = 0
     var syscalls: Double?
     var raw: [RawOneshot.Run] = []
+    var ratios: [Double] = []
     for round in 0..<rounds {
-        if let run = RawOneshot.run(transport, quick: budget.batches < Budget.full.batches) { raw.append(run) }
+        let run = RawOneshot.run(["W1", transport.rawValue, transport == .tcp ? "150" : "300"])
+        if let run { raw.append(run) }
         var slice = budget
         slice.batches = max(3, budget.batches / rounds)
         if round > 0 { slice.warmupNanoseconds = min(budget.warmupNanoseconds, 20_000_000) }
@@ -258,6 +261,7 @@ func runW1(_ config: Config, _ notifier: Notifier, _ transport: Transport, _ bud
         perBatch += batches
         ops += count
         syscalls = syscalls ?? perOp
+        if let run { ratios.append(median(batches) / run.nsPerOp) }
     }
     let ns = median(perBatch)
     var extra: [(String, Double)] = [("min_ns_per_op", perBatch.min() ?? .nan)]
@@ -265,6 +269,7 @@ func runW1(_ config: Config, _ notifier: Notifier, _ transport: Transport, _ bud
     if !raw.isEmpty {
         let rawNs = median(raw.map(\.nsPerOp))
         extra.append(("raw_oneshot_interleaved_ns", rawNs))
+        extra.append(("ratio_interleaved", median(ratios)))
         if let rawSyscalls = raw.compactMap(\.syscallsPerOp).first { extra.append(("raw_oneshot_syscalls_per_op", rawSyscalls)) }
     }
     return BenchResult(peer: config.name, workload: "W1", transport: transport.rawValue, connections: 1,
