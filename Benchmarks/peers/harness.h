@@ -257,6 +257,17 @@ static const char *g_transport_name;
 static int g_sysfd = -2;
 static double g_sys_count;      /* syscalls counted in the measured parts */
 static double g_sys_ops;        /* ops they cover */
+static double g_cpu_ns = -1;    /* W1/W4: median thread CPU time per op, when measured */
+
+/* This thread's CPU time: a single-threaded ping-pong never sleeps, so on an idle machine this
+ * equals its latency, and on a loaded one it leaves out the time other work had the CPU. */
+static uint64_t cpu_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        fail("clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 static long long sys_now(void)
 {
@@ -310,7 +321,9 @@ static void emit(const char *workload, long connections, double ns_per_op,
     if (bytes_per_socket >= 0) printf(",\"bytes_per_socket\":%.1f", bytes_per_socket);
     else printf(",\"bytes_per_socket\":null");
     if (g_sys_ops > 0) printf(",\"syscalls_per_op\":%.2f", g_sys_count / g_sys_ops);
+    if (g_cpu_ns >= 0) printf(",\"cpu_ns_per_op\":%.1f", g_cpu_ns);
     g_sys_count = g_sys_ops = 0;
+    g_cpu_ns = -1;
     printf(",\"iterations\":%ld,\"batches\":%d}\n", iterations, BATCHES);
     if (fflush(stdout) != 0)
         fail("fflush(stdout)");
@@ -382,19 +395,22 @@ static inline void round_trip(int a, int b)
 /* Returns median ns per round trip over BATCHES batches of n. */
 static double pingpong(int a, int b, long n)
 {
-    uint64_t t[BATCHES];
+    uint64_t t[BATCHES], c[BATCHES];
     long warm = n < 2000 ? n : 2000;
     g_mode = MODE_PINGPONG;
     for (long i = 0; i < warm; i++)
         round_trip(a, b);
     long long s0 = sys_now();
     for (int k = 0; k < BATCHES; k++) {
+        uint64_t c0 = cpu_ns();
         uint64_t t0 = now_ns();
         for (long i = 0; i < n; i++)
             round_trip(a, b);
         t[k] = now_ns() - t0;
+        c[k] = cpu_ns() - c0;
     }
     sys_add(s0, (double)BATCHES * (double)n);
+    g_cpu_ns = median_u64(c, BATCHES) / (double)n;
     g_mode = MODE_NONE;
     return median_u64(t, BATCHES) / (double)n;
 }

@@ -10,6 +10,8 @@ enum RawOneshot {
     struct Run {
         var nsPerOp: Double
         var syscallsPerOp: Double?
+        /// The peer's CPU time per op (CLOCK_THREAD_CPUTIME_ID), when it reports it.
+        var cpuNsPerOp: Double?
     }
 
     nonisolated(unsafe) private static var unavailable = false
@@ -48,7 +50,8 @@ enum RawOneshot {
             if let result = PeerResults.parse(line) { found = result }
         }
         guard status == 0, let found else { return nil }
-        return Run(nsPerOp: found.nsPerOp, syscallsPerOp: found.extraValue("syscalls_per_op"))
+        return Run(nsPerOp: found.nsPerOp, syscallsPerOp: found.extraValue("syscalls_per_op"),
+                   cpuNsPerOp: found.extraValue("cpu_ns_per_op"))
     }
 }
 

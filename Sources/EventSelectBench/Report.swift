@@ -82,7 +82,9 @@ struct Report {
         registry (a shared mapping in /dev/shm) is private to the run (`EVENTSELECT_REGISTRY`), and to each W4 child, \
         and removed afterwards. Each EventSelect W1 row is measured in seven rounds (four with --quick), each preceded by a run of the \
         standalone C raw-epoll ONESHOT peer (`Benchmarks/peers/bin/epoll-oneshot W1`), so each pair sees the same machine \
-        load; the median over the rounds of the per-round ratio is the one the targets use (the peers' own run comes minutes later, \
+        load; the median over the rounds of the per-round ratio of thread CPU time per round trip is the one the \
+        targets use (a single-threaded ping-pong never sleeps, so its CPU time equals its latency on an idle machine, \
+        and leaves out the time other work held the CPU on a loaded one; the wall-clock ratio is shown beside it) (the peers' own run comes minutes later, \
         at another load). W2 and W3 run the same peer on the same workload just before and just after. Syscalls per op are counted with perf_event_open on `raw_syscalls:sys_enter` over one extra, \
         untimed batch (EventSelect) or over the timed part (peers).
 
@@ -137,11 +139,16 @@ struct Report {
             let base = oneshot("W1", transport)
             out.append("\(transport == "unix" ? "AF_UNIX socketpair" : "TCP 127.0.0.1, TCP_NODELAY"):")
             out.append("")
-            out.append("| implementation | ns / round trip | round trips / s | syscalls / round trip | ratio to epoll ONESHOT (peers' run) | epoll ONESHOT interleaved (ns) | ratio to interleaved ONESHOT (median of rounds) |")
-            out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+            out.append("| implementation | ns / round trip | CPU ns / round trip | round trips / s | syscalls / round trip | ratio to epoll ONESHOT (peers' run) | epoll ONESHOT interleaved (ns; CPU ns) | ratio to interleaved ONESHOT: CPU time (wall) |")
+            out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
             for r in rows {
                 let interleaved = r.extraValue("raw_oneshot_interleaved_ns")
-                out.append("| \(label(r)) | \(grouped(r.nsPerOp)) | \(grouped(r.opsPerS)) | \(syscallsText(r)) | \(ratioText(base.map { r.nsPerOp / $0.nsPerOp })) | \(interleaved.map(grouped) ?? "—") | \(ratioText(r.extraValue("ratio_interleaved") ?? interleaved.map { r.nsPerOp / $0 })) |")
+                let interleavedText = interleaved.map { ns in
+                    grouped(ns) + (r.extraValue("raw_oneshot_interleaved_cpu_ns").map { "; " + grouped($0) } ?? "")
+                } ?? "—"
+                let ratio = ratioText(r.extraValue("ratio_interleaved") ?? interleaved.map { r.nsPerOp / $0 })
+                let wall = r.extraValue("ratio_interleaved_wall").map { " (" + ratioText($0) + ")" } ?? ""
+                out.append("| \(label(r)) | \(grouped(r.nsPerOp)) | \(r.extraValue("cpu_ns_per_op").map(grouped) ?? "—") | \(grouped(r.opsPerS)) | \(syscallsText(r)) | \(ratioText(base.map { r.nsPerOp / $0.nsPerOp })) | \(interleavedText) | \(ratio)\(wall) |")
             }
             out.append("")
         }
@@ -246,7 +253,11 @@ struct Report {
                     continue
                 }
                 let ratio = r.extraValue("ratio_interleaved") ?? r.nsPerOp / base
-                out.append("| \(what) | \(label(r)), \(r.transport) | \(atMost(ratio, limit, "\(format2(ratio))x: \(grouped(r.nsPerOp)) vs \(grouped(base)) ns")) |")
+                var shown = "\(format2(ratio))x: \(grouped(r.nsPerOp)) vs \(grouped(base)) ns"
+                if let cpu = r.extraValue("cpu_ns_per_op"), let rawCPU = r.extraValue("raw_oneshot_interleaved_cpu_ns") {
+                    shown = "\(format2(ratio))x of CPU time per round trip: \(grouped(cpu)) vs \(grouped(rawCPU)) ns; wall \(grouped(r.nsPerOp)) vs \(grouped(base)) ns"
+                }
+                out.append("| \(what) | \(label(r)), \(r.transport) | \(atMost(ratio, limit, shown)) |")
             }
         }
         do {

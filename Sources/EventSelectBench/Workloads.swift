@@ -105,8 +105,18 @@ let waitLimit: Duration = .seconds(5)
 /// `budget.batchNanoseconds`, then `budget.batches` batches. Returns ns per op of each batch and
 /// the total number of timed ops.
 func timeBatches(_ budget: Budget, _ body: (Int) throws -> Void) throws -> (perBatch: [Double], ops: Int) {
-    let (perBatch, ops, _) = try timeBatchesCounting(budget, body)
-    return (perBatch, ops)
+    let measured = try timeBatchesSized(budget, body)
+    return (measured.perBatch, measured.ops)
+}
+
+/// This thread's CPU time (user + system), in nanoseconds. A single-threaded ping-pong never sleeps
+/// (the data is always there when it waits), so on an idle machine its CPU time per op equals its
+/// latency; on a loaded one it leaves out the time other work had the CPU.
+@inline(__always)
+func threadCPUNanoseconds() -> Int64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
 }
 
 /// `timeBatches`, plus the syscalls per op over one extra, untimed batch of the same size (counted
@@ -114,12 +124,22 @@ func timeBatches(_ budget: Budget, _ body: (Int) throws -> Void) throws -> (perB
 func timeBatchesCounting(_ budget: Budget, _ body: (Int) throws -> Void) throws
     -> (perBatch: [Double], ops: Int, syscallsPerOp: Double?)
 {
-    let (perBatch, ops, batch) = try timeBatchesSized(budget, body)
-    let syscalls = try SyscallCounter.perOp(batch) { try body(batch) }
-    return (perBatch, ops, syscalls)
+    let measured = try timeBatchesCPU(budget, body)
+    return (measured.perBatch, measured.ops, measured.syscallsPerOp)
 }
 
-private func timeBatchesSized(_ budget: Budget, _ body: (Int) throws -> Void) throws -> (perBatch: [Double], ops: Int, batch: Int) {
+/// `timeBatchesCounting`, plus this thread's CPU time per op of each batch.
+func timeBatchesCPU(_ budget: Budget, _ body: (Int) throws -> Void) throws
+    -> (perBatch: [Double], cpuPerBatch: [Double], ops: Int, syscallsPerOp: Double?)
+{
+    let measured = try timeBatchesSized(budget, body)
+    let syscalls = try SyscallCounter.perOp(measured.batch) { try body(measured.batch) }
+    return (measured.perBatch, measured.cpuPerBatch, measured.ops, syscalls)
+}
+
+private func timeBatchesSized(_ budget: Budget, _ body: (Int) throws -> Void) throws
+    -> (perBatch: [Double], cpuPerBatch: [Double], ops: Int, batch: Int)
+{
     // Warm-up: at least 200 ops, and at least warmupNanoseconds.
     let warmupEnd = Clock.now() + budget.warmupNanoseconds
     try body(200)
@@ -140,14 +160,19 @@ private func timeBatchesSized(_ budget: Budget, _ body: (Int) throws -> Void) th
     }
     let batch = max(16, Int(Double(count) * Double(budget.batchNanoseconds) / Double(max(elapsed, 1))))
     var results: [Double] = []
+    var cpu: [Double] = []
     results.reserveCapacity(budget.batches)
+    cpu.reserveCapacity(budget.batches)
     for _ in 0..<budget.batches {
+        let c0 = threadCPUNanoseconds()
         let t0 = Clock.now()
         try body(batch)
         let t1 = Clock.now()
+        let c1 = threadCPUNanoseconds()
         results.append(Double(t1 - t0) / Double(batch))
+        cpu.append(Double(c1 - c0) / Double(batch))
     }
-    return (results, batch * budget.batches, batch)
+    return (results, cpu, batch * budget.batches, batch)
 }
 
 // MARK: W1 ping-pong
@@ -251,25 +276,34 @@ func runW1(_ config: Config, _ notifier: Notifier, _ transport: Transport, _ bud
     var syscalls: Double?
     var raw: [RawOneshot.Run] = []
     var ratios: [Double] = []
+    var wallRatios: [Double] = []
+    var cpuPerBatch: [Double] = []
     for round in 0..<rounds {
         let run = RawOneshot.run(["W1", transport.rawValue, transport == .tcp ? "150" : "300"])
         if let run { raw.append(run) }
         var slice = budget
         slice.batches = max(3, budget.batches / rounds)
         if round > 0 { slice.warmupNanoseconds = min(budget.warmupNanoseconds, 20_000_000) }
-        let (batches, count, perOp) = try timeBatchesCounting(slice, pingPong.run)
+        let (batches, cpu, count, perOp) = try timeBatchesCPU(slice, pingPong.run)
         perBatch += batches
+        cpuPerBatch += cpu
         ops += count
         syscalls = syscalls ?? perOp
-        if let run { ratios.append(median(batches) / run.nsPerOp) }
+        if let run {
+            wallRatios.append(median(batches) / run.nsPerOp)
+            ratios.append(run.cpuNsPerOp.map { median(cpu) / $0 } ?? median(batches) / run.nsPerOp)
+        }
     }
     let ns = median(perBatch)
-    var extra: [(String, Double)] = [("min_ns_per_op", perBatch.min() ?? .nan)]
+    var extra: [(String, Double)] = [("min_ns_per_op", perBatch.min() ?? .nan), ("cpu_ns_per_op", median(cpuPerBatch))]
     if let syscalls { extra.append(("syscalls_per_op", syscalls)) }
     if !raw.isEmpty {
         let rawNs = median(raw.map(\.nsPerOp))
         extra.append(("raw_oneshot_interleaved_ns", rawNs))
+        let rawCPU = raw.compactMap(\.cpuNsPerOp)
+        if !rawCPU.isEmpty { extra.append(("raw_oneshot_interleaved_cpu_ns", median(rawCPU))) }
         extra.append(("ratio_interleaved", median(ratios)))
+        extra.append(("ratio_interleaved_wall", median(wallRatios)))
         if let rawSyscalls = raw.compactMap(\.syscallsPerOp).first { extra.append(("raw_oneshot_syscalls_per_op", rawSyscalls)) }
     }
     return BenchResult(peer: config.name, workload: "W1", transport: transport.rawValue, connections: 1,
