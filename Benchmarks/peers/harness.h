@@ -434,12 +434,13 @@ static void run_w1(long n)
 }
 
 /* ---- W2: fan-in ------------------------------------------------------------ */
-static void fanin_round(int (*pairs)[2], long c, uint64_t *elapsed)
+static void fanin_round(int (*pairs)[2], long c, uint64_t *elapsed, uint64_t *cpu)
 {
     static const char msg[MSG_SIZE] = "EventSelect fan-in message, 64 bytes long......................";
     for (long i = 0; i < c; i++)               /* client side: not timed */
         write_exact(pairs[i][0], msg, MSG_SIZE);
     long long s0 = sys_now();
+    uint64_t c0 = cpu_ns();
     uint64_t t0 = now_ns();
     g_fanin_got = 0;
     for (long guard = 0; g_fanin_got < c; guard++) {
@@ -448,6 +449,7 @@ static void fanin_round(int (*pairs)[2], long c, uint64_t *elapsed)
         be_wait();
     }
     *elapsed += now_ns() - t0;
+    *cpu += cpu_ns() - c0;
     sys_add(s0, (double)c);
 }
 
@@ -467,12 +469,14 @@ static void run_w2(long c, long rounds)
     }
     be_flush();
     g_mode = MODE_FANIN;
-    uint64_t warm = 0;
-    fanin_round(pairs, c, &warm);
+    uint64_t warm = 0, warm_cpu = 0, cpu[BATCHES];
+    fanin_round(pairs, c, &warm, &warm_cpu);
+    g_sys_count = g_sys_ops = 0; /* the warm-up round is not measured */
     for (int k = 0; k < BATCHES; k++) {
         t[k] = 0;
+        cpu[k] = 0;
         for (long r = 0; r < rounds; r++)
-            fanin_round(pairs, c, &t[k]);
+            fanin_round(pairs, c, &t[k], &cpu[k]);
     }
     g_mode = MODE_NONE;
     for (long i = 0; i < c; i++)
@@ -488,13 +492,14 @@ static void run_w2(long c, long rounds)
     g_have = NULL;
     double ns_per_batch = median_u64(t, BATCHES);
     double msgs = (double)c * (double)rounds;
+    g_cpu_ns = median_u64(cpu, BATCHES) / msgs;
     emit("W2", c, ns_per_batch / msgs, msgs * 1e9 / ns_per_batch, -1, (long)msgs);
 }
 
 /* ---- W3: registration churn ------------------------------------------------- */
 static void run_w3(long n)
 {
-    uint64_t t[BATCHES];
+    uint64_t t[BATCHES], cpu[BATCHES];
     int sv[2];
     be_init(g_max_fds);
     make_pair(sv);
@@ -504,10 +509,12 @@ static void run_w3(long n)
         be_churn_op(sv[1]);
     long long s0 = sys_now();
     for (int k = 0; k < BATCHES; k++) {
+        uint64_t c0 = cpu_ns();
         uint64_t t0 = now_ns();
         for (long i = 0; i < n; i++)
             be_churn_op(sv[1]);
         t[k] = now_ns() - t0;
+        cpu[k] = cpu_ns() - c0;
     }
     /* one op = one selection call; be_churn_op does a select and a cancel */
     sys_add(s0, 2.0 * (double)BATCHES * (double)n);
@@ -518,6 +525,7 @@ static void run_w3(long n)
     /* One op = one selection call (a select or a cancel), as EventSelect's W3 counts it: each
      * be_churn_op is two. */
     double ns = median_u64(t, BATCHES) / (2.0 * (double)n);
+    g_cpu_ns = median_u64(cpu, BATCHES) / (2.0 * (double)n);
     emit("W3", 1, ns, 1e9 / ns, -1, 2 * n);
 }
 

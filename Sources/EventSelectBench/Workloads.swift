@@ -437,12 +437,16 @@ func runW2(_ config: Config, _ notifier: Notifier, connections: Int, _ budget: B
     let rawArguments = ["W2", "unix", String(connections), String(max(1, 8192 / connections))]
     if let run = RawOneshot.run(rawArguments) { raw.append(run) }
     var rates: [Double] = []
+    var cpuPerMessage: [Double] = []
     for _ in 0..<budget.batches {
         try writeAll()
+        let c0 = threadCPUNanoseconds()
         let t0 = Clock.now()
         try serve()
         let t1 = Clock.now()
+        let c1 = threadCPUNanoseconds()
         rates.append(Double(connections) * 1e9 / Double(t1 - t0))
+        cpuPerMessage.append(Double(c1 - c0) / Double(connections))
     }
     let rate = median(rates)
     let enumsTimed = enumCalls
@@ -455,7 +459,10 @@ func runW2(_ config: Config, _ notifier: Notifier, connections: Int, _ budget: B
     if let run = RawOneshot.run(rawArguments) { raw.append(run) }
     var extra: [(String, Double)] = [("waits_per_batch", Double(waits) / Double(budget.batches))]
     if let syscalls { extra.append(("syscalls_per_op", syscalls)) }
+    extra.append(("cpu_ns_per_op", median(cpuPerMessage)))
     if !raw.isEmpty { extra.append(("raw_oneshot_interleaved_ns", median(raw.map(\.nsPerOp)))) }
+    let rawCPU = raw.compactMap(\.cpuNsPerOp)
+    if !rawCPU.isEmpty { extra.append(("raw_oneshot_interleaved_cpu_ns", median(rawCPU))) }
     if config.mode == .event { extra.append(("enum_calls_per_msg", Double(enumCalls) / Double(connections * budget.batches))) }
     return BenchResult(peer: config.name, workload: "W2", transport: "unix", connections: connections,
                        nsPerOp: 1e9 / rate, opsPerS: rate, bytesPerSocket: nil,
@@ -488,13 +495,15 @@ func runW3(_ config: Config, _ notifier: Notifier, _ budget: Budget) throws -> B
     }
     var raw: [RawOneshot.Run] = []
     if let run = RawOneshot.run(["W3", "unix", "5000"]) { raw.append(run) }
-    let (perBatch, ops, syscalls) = try timeBatchesCounting(budget) { count in try body(count & ~1) }
+    let (perBatch, cpuPerBatch, ops, syscalls) = try timeBatchesCPU(budget) { count in try body(count & ~1) }
     if let run = RawOneshot.run(["W3", "unix", "5000"]) { raw.append(run) }
     guard queue.count == 0, !event.isSet else { throw BenchError("W3: churn recorded an event") }
     let ns = median(perBatch)
-    var extra: [(String, Double)] = []
+    var extra: [(String, Double)] = [("cpu_ns_per_op", median(cpuPerBatch))]
     if let syscalls { extra.append(("syscalls_per_op", syscalls)) }
     if !raw.isEmpty { extra.append(("raw_oneshot_interleaved_ns", median(raw.map(\.nsPerOp)))) }
+    let rawCPU = raw.compactMap(\.cpuNsPerOp)
+    if !rawCPU.isEmpty { extra.append(("raw_oneshot_interleaved_cpu_ns", median(rawCPU))) }
     return BenchResult(peer: config.name, workload: "W3", transport: "unix", connections: 1,
                        nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: nil, iterations: ops, extra: extra)
 }
