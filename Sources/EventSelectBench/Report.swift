@@ -62,6 +62,12 @@ struct Report {
         out.append(w3Table())
         out.append(w4Table())
         out.append(targets())
+        // The profile behind the targets: measured with scripts/profile-w1.sh (deterministic counts,
+        // not timings), kept in Benchmarks/PROFILE.md and carried into every report.
+        if let profile = Machine.readFile(options.root + "/Benchmarks/PROFILE.md") {
+            out.append(profile)
+            out.append("")
+        }
         out.append("## Raw results (JSON lines, the peers' schema)")
         out.append("")
         out.append("```")
