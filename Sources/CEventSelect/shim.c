@@ -26,21 +26,18 @@ _Static_assert(CEventSelect_POLLERR == POLLERR && CEventSelect_POLLHUP == POLLHU
 _Static_assert(EPOLLIN == POLLIN && EPOLLPRI == POLLPRI && EPOLLOUT == POLLOUT && EPOLLERR == POLLERR &&
                    EPOLLHUP == POLLHUP && EPOLLRDHUP == POLLRDHUP,
                "epoll and poll bits agree, so both backends report the same bits");
-_Static_assert(CEventSelect_TCP_ESTABLISHED == TCP_ESTABLISHED && CEventSelect_TCP_SYN_SENT == TCP_SYN_SENT &&
-                   CEventSelect_TCP_CLOSE_WAIT == TCP_CLOSE_WAIT && CEventSelect_TCP_LISTEN == TCP_LISTEN,
+_Static_assert(CEventSelect_EPOLLET == EPOLLET, "EPOLLET");
+_Static_assert((int)CEventSelect_TCP_ESTABLISHED == (int)TCP_ESTABLISHED &&
+                   (int)CEventSelect_TCP_SYN_SENT == (int)TCP_SYN_SENT &&
+                   (int)CEventSelect_TCP_CLOSE_WAIT == (int)TCP_CLOSE_WAIT && (int)CEventSelect_TCP_LISTEN == (int)TCP_LISTEN,
                "tcp states");
 
 // ---- epoll ----
 
 int CEventSelect_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
-int CEventSelect_epoll_add(int epfd, int fd, uint64_t token) {
-    struct epoll_event ev = {.events = EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLRDHUP | EPOLLET, .data.u64 = token};
-    return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
-}
-
-int CEventSelect_epoll_add_level(int epfd, int fd, uint64_t token) {
-    struct epoll_event ev = {.events = EPOLLIN, .data.u64 = token};
+int CEventSelect_epoll_add(int epfd, int fd, uint32_t events, uint64_t token) {
+    struct epoll_event ev = {.events = events, .data.u64 = token};
     return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
@@ -49,15 +46,11 @@ int CEventSelect_epoll_del(int epfd, int fd) { return epoll_ctl(epfd, EPOLL_CTL_
 int CEventSelect_epoll_has_entry(int epfd, int tfd) {
     struct kcmp_epoll_slot slot = {.efd = (unsigned)epfd, .tfd = (unsigned)tfd, .toff = 0};
     pid_t self = getpid();
-    long rc = syscall(SYS_kcmp, self, self, KCMP_EPOLL_TFD, (unsigned long)epfd, (unsigned long)&slot);
-    if (rc >= 0) return 1;
-    if (errno == ENOENT) return 0;
-    return -1;
+    return syscall(SYS_kcmp, self, self, KCMP_EPOLL_TFD, (unsigned long)epfd, (unsigned long)&slot) < 0 ? -1 : 0;
 }
 
 int CEventSelect_epoll_wait(int epfd, CEventSelect_readiness *out, int max, int timeout_ms) {
-    struct epoll_event events[256];
-    if (max > 256) max = 256;
+    struct epoll_event events[max > 0 ? max : 1];
     int n = epoll_wait(epfd, events, max, timeout_ms);
     for (int i = 0; i < n; i++) {
         out[i].token = events[i].data.u64;
@@ -69,32 +62,39 @@ int CEventSelect_epoll_wait(int epfd, CEventSelect_readiness *out, int max, int 
 
 // ---- io_uring ----
 
+_Static_assert(CEventSelect_IORING_SETUP_SINGLE_ISSUER == IORING_SETUP_SINGLE_ISSUER &&
+                   CEventSelect_IORING_SETUP_DEFER_TASKRUN == IORING_SETUP_DEFER_TASKRUN &&
+                   CEventSelect_IORING_SETUP_TASKRUN_FLAG == IORING_SETUP_TASKRUN_FLAG &&
+                   CEventSelect_IORING_SQ_TASKRUN == IORING_SQ_TASKRUN,
+               "io_uring flags");
+
 struct CEventSelect_uring {
     struct io_uring ring;
-    int deferred;
 };
 
-CEventSelect_uring *CEventSelect_uring_create(unsigned entries) {
+// liburing returns -errno; every function here returns -1 with errno set instead (the shim's one
+// convention, read by Swift's `syscall`).
+static int fail_with(int rc) {
+    if (rc >= 0) return rc;
+    errno = -rc;
+    return -1;
+}
+
+int CEventSelect_uring_create(unsigned entries, unsigned flags, CEventSelect_uring **out) {
     CEventSelect_uring *r = calloc(1, sizeof *r);
-    if (!r) return NULL;
-    int rc = io_uring_queue_init(entries, &r->ring,
-                                 IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG);
-    r->deferred = rc == 0;
-    if (rc == -EINVAL) rc = io_uring_queue_init(entries, &r->ring, 0);
+    if (!r) return -1;
+    int rc = io_uring_queue_init(entries, &r->ring, flags);
     if (rc < 0) {
         free(r);
-        errno = -rc;
-        return NULL;
+        return fail_with(rc);
     }
-    return r;
+    *out = r;
+    return 0;
 }
 
-int CEventSelect_uring_work_pending(CEventSelect_uring *r) {
-    if (!r->deferred) return 1;
-    return (IO_URING_READ_ONCE(*r->ring.sq.kflags) & IORING_SQ_TASKRUN) != 0;
-}
+unsigned CEventSelect_uring_sq_flags(CEventSelect_uring *r) { return IO_URING_READ_ONCE(*r->ring.sq.kflags); }
 
-int CEventSelect_uring_get_events(CEventSelect_uring *r) { return io_uring_get_events(&r->ring); }
+int CEventSelect_uring_get_events(CEventSelect_uring *r) { return fail_with(io_uring_get_events(&r->ring)); }
 
 void CEventSelect_uring_destroy(CEventSelect_uring *r) {
     if (!r) return;
@@ -116,13 +116,16 @@ static struct io_uring_sqe *get_sqe(CEventSelect_uring *r) {
 
 int CEventSelect_uring_poll_add(CEventSelect_uring *r, int fd, uint64_t token, unsigned events) {
     struct io_uring_sqe *sqe = get_sqe(r);
-    if (!sqe) return -EBUSY;
+    if (!sqe) {
+        errno = EBUSY;
+        return -1;
+    }
     io_uring_prep_poll_add(sqe, fd, events);
     io_uring_sqe_set_data64(sqe, token);
     return 0;
 }
 
-int CEventSelect_uring_submit(CEventSelect_uring *r) { return io_uring_submit(&r->ring); }
+int CEventSelect_uring_submit(CEventSelect_uring *r) { return fail_with(io_uring_submit(&r->ring)); }
 
 int CEventSelect_uring_cancel(CEventSelect_uring *r, uint64_t token) {
     struct io_uring_sync_cancel_reg reg;
@@ -132,7 +135,7 @@ int CEventSelect_uring_cancel(CEventSelect_uring *r, uint64_t token) {
     reg.fd = -1;
     reg.timeout.tv_sec = -1;
     reg.timeout.tv_nsec = -1;
-    return io_uring_register_sync_cancel(&r->ring, &reg);
+    return fail_with(io_uring_register_sync_cancel(&r->ring, &reg));
 }
 
 int CEventSelect_uring_reap(CEventSelect_uring *r, CEventSelect_readiness *out, int max) {

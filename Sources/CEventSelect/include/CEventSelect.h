@@ -37,47 +37,53 @@ enum {
 
 // ---- epoll ------------------------------------------------------------------------------------
 
+/// EPOLLET (sys/epoll.h is not in Glibc's module map; EPOLLIN... equal the poll bits above).
+#define CEventSelect_EPOLLET (1U << 31)
+
 /// epoll_create1(EPOLL_CLOEXEC).
 int CEventSelect_epoll_create(void);
-/// EPOLL_CTL_ADD of `fd` with EPOLLIN|EPOLLPRI|EPOLLOUT|EPOLLRDHUP|EPOLLET and `token` in data.u64:
-/// the interest set never changes, so the hot path never calls epoll_ctl (the packed struct is built here).
-int CEventSelect_epoll_add(int epfd, int fd, uint64_t token);
-/// EPOLL_CTL_ADD of a plain level-triggered EPOLLIN watch (wake-up eventfds).
-int CEventSelect_epoll_add_level(int epfd, int fd, uint64_t token);
+/// EPOLL_CTL_ADD of `fd` with `events` and `token` in data.u64 (struct epoll_event is packed on
+/// x86_64, so it is built here; which events is the caller's choice).
+int CEventSelect_epoll_add(int epfd, int fd, uint32_t events, uint64_t token);
 /// EPOLL_CTL_DEL.
 int CEventSelect_epoll_del(int epfd, int fd);
 /// Whether epoll `epfd` still holds an entry registered through fd number `tfd` (which may be
-/// closed by now): 1 yes, 0 no, -1 with errno when the kernel cannot tell (kcmp(2) KCMP_EPOLL_TFD;
-/// its struct and constant come from linux/kcmp.h). An entry lives until its socket's last close.
+/// closed by now): 0 yes, -1 with errno ENOENT no, other errno when the kernel cannot tell
+/// (kcmp(2) KCMP_EPOLL_TFD; its struct and constant come from linux/kcmp.h).
 int CEventSelect_epoll_has_entry(int epfd, int tfd);
-/// epoll_wait, unpacking into `out`. Returns the count, or -1 with errno.
+/// epoll_wait of up to `max` events, unpacking into `out`. Returns the count, or -1 with errno.
 int CEventSelect_epoll_wait(int epfd, CEventSelect_readiness *out, int max, int timeout_ms);
 
 // ---- io_uring (liburing) ----------------------------------------------------------------------
 
 /// An opaque io_uring instance (struct io_uring is large and version-dependent).
 typedef struct CEventSelect_uring CEventSelect_uring;
-/// io_uring_queue_init with IORING_SETUP_SINGLE_ISSUER | DEFER_TASKRUN | TASKRUN_FLAG (falling back
-/// to no flags on kernels before 6.1): completions wait in the ring until the creating thread asks
-/// for them, so the ring never sets TIF_NOTIFY_SIGNAL on a thread (which would interrupt its
-/// syscalls, or make a receive at a TCP urgent mark fail with EAGAIN). Returns NULL and sets errno
-/// when the kernel refuses io_uring (ENOSYS, EPERM, ...).
-CEventSelect_uring *CEventSelect_uring_create(unsigned entries);
-/// Whether the kernel has completion work waiting for the creating thread (IORING_SQ_TASKRUN in the
-/// shared sq flags; read without a syscall). Always 1 for a ring created without DEFER_TASKRUN.
-int CEventSelect_uring_work_pending(CEventSelect_uring *ring);
-/// io_uring_get_events: runs the waiting completion work (creating thread only). 0 or -errno.
+/// Every function below returns -1 with errno on failure, like the syscalls (liburing's -errno is
+/// converted here).
+enum {
+    CEventSelect_IORING_SETUP_SINGLE_ISSUER = 1U << 12,
+    CEventSelect_IORING_SETUP_DEFER_TASKRUN = 1U << 13,
+    CEventSelect_IORING_SETUP_TASKRUN_FLAG = 1U << 9,
+    CEventSelect_IORING_SQ_TASKRUN = 1U << 2,
+};
+/// io_uring_queue_init(entries, flags) into `*out`; 0, or -1 with errno (ENOSYS, EPERM, EINVAL
+/// for flags the kernel does not know, ...).
+int CEventSelect_uring_create(unsigned entries, unsigned flags, CEventSelect_uring **out);
+/// The shared sq flags (IORING_SQ_TASKRUN: the kernel holds completion work for the creating
+/// thread of a DEFER_TASKRUN ring), read without a syscall.
+unsigned CEventSelect_uring_sq_flags(CEventSelect_uring *ring);
+/// io_uring_get_events: runs the waiting completion work (creating thread only).
 int CEventSelect_uring_get_events(CEventSelect_uring *ring);
 void CEventSelect_uring_destroy(CEventSelect_uring *ring);
 /// The ring's fd: pollable, readable while completions are waiting.
 int CEventSelect_uring_fd(CEventSelect_uring *ring);
 /// Queues a single-shot POLL_ADD of `events` (poll bits) for `fd` with `token` (completes once,
-/// when `fd` is ready, or at once if it already is); 0 or -errno.
+/// when `fd` is ready, or at once if it already is).
 int CEventSelect_uring_poll_add(CEventSelect_uring *ring, int fd, uint64_t token, unsigned events);
-/// io_uring_submit; returns the count submitted or -errno.
+/// io_uring_submit; returns the count submitted.
 int CEventSelect_uring_submit(CEventSelect_uring *ring);
 /// Cancels the request with `token` synchronously (io_uring_register_sync_cancel): when it returns
-/// the poll no longer holds the file. 0, or -ENOENT when nothing matched, or -errno.
+/// the poll no longer holds the file (ENOENT when nothing matched).
 int CEventSelect_uring_cancel(CEventSelect_uring *ring, uint64_t token);
 /// Reaps up to `max` completions already in the completion ring, without a syscall (unless the
 /// kernel holds overflowed completions, which are flushed first): token and res (poll bits, or

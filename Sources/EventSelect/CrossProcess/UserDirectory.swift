@@ -143,14 +143,3 @@ enum UserDirectory {
     }
 }
 
-/// Whether process (or thread) `pid` exists: kill(2) with signal 0 fails with ESRCH only when it
-/// does not (EPERM means it exists under another user).
-func processExists(_ pid: pid_t) -> Bool {
-    guard pid > 0 else { return false }
-    do throws(Errno) {
-        try syscall { kill(pid, 0) }
-        return true
-    } catch {
-        return error != .noSuchProcess
-    }
-}

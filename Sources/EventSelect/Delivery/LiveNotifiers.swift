@@ -71,7 +71,8 @@ enum LiveNotifiers {
     /// `afterWake`: a ppoll over the backends' descriptors just returned.
     static func driveAll(afterWake: Bool = false) {
         let snapshot = entries.withLock { $0 }  // copy-on-write: a retain, no allocation
-        for entry in snapshot { entry.reaper.drain(afterWake: afterWake) }
+        // By index: no copy (and retain) of each entry's thread reference.
+        for index in snapshot.indices { snapshot[index].reaper.drain(afterWake: afterWake) }
         Registry.shared.recheckSuspects()
     }
 

@@ -55,11 +55,6 @@ struct RegistrationState {
         get { slot.pointee.local_read_shutdown != 0 }
         nonmutating set { slot.pointee.local_read_shutdown = newValue ? 1 : 0 }
     }
-    /// O_NONBLOCK as EventSelect last set it; the flag belongs to the socket, so it is shared.
-    var nonBlocking: Bool {
-        get { slot.pointee.nonblocking != 0 }
-        nonmutating set { slot.pointee.nonblocking = newValue ? 1 : 0 }
-    }
     var target: Target {
         get { local.pointee.target }
         nonmutating set { local.pointee.target = newValue }
@@ -132,9 +127,23 @@ struct RegistrationState {
     }
 
     /// A re-enabling call starts: `event` is re-enabled and left to the call until it finishes.
-    mutating func beginReenabling(_ event: NetworkEvents) {
+    /// Returns what was recorded and reported of `event` before, for `undoReenabling`.
+    @discardableResult
+    mutating func beginReenabling(_ event: NetworkEvents) -> (pending: NetworkEvents, reported: NetworkEvents) {
+        let before = (pending: pending.intersection(event), reported: reported.intersection(event))
         reenable(event)
         local.pointee.reenabling.insert(event)
+        return before
+    }
+
+    /// The call that began re-enabling `event` turned out not to concern this socket (its
+    /// descriptor number was closed behind EventSelect's back and now names another file): puts
+    /// back what `beginReenabling` cleared.
+    mutating func undoReenabling(_ event: NetworkEvents, _ before: (pending: NetworkEvents, reported: NetworkEvents)) {
+        local.pointee.reenabling.subtract(event)
+        if local.pointee.reenabling.isEmpty { local.pointee.deferredCheck = false }
+        pending.formUnion(before.pending)
+        reported.formUnion(before.reported)
     }
 
     /// A re-enabling call finished its syscall: readiness collected before now may be stale.
