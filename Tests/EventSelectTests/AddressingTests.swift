@@ -69,13 +69,14 @@ import Testing
     @Test func unknownFamilyIsEAFNOSUPPORT() {
         var raw = sockaddr_storage()
         raw.ss_family = sa_family_t(AF_PACKET)
-        withUnsafePointer(to: &raw) { pointer in
+        let result = withUnsafePointer(to: &raw) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                #expect(throws: Errno.addressFamilyNotSupported) {
+                Result { () throws(Errno) in
                     try SocketAddress(address, length: socklen_t(MemoryLayout<sockaddr_storage>.size))
                 }
             }
         }
+        #expect(throws: Errno.addressFamilyNotSupported) { try result.get() }
     }
 
     @Test func socketTypesAreGlibcs() {

@@ -22,7 +22,7 @@ final class PollableFlag: Sendable {
         var exposed = false
         var pollers = 0
         var fdReadable = false
-        var continuations: [CheckedContinuation<Void, Never>] = []
+        var waiters: [AsyncWaiter] = []
 
         var mirrored: Bool { exposed || pollers > 0 }
     }
@@ -43,17 +43,17 @@ final class PollableFlag: Sendable {
     @discardableResult
     func raise() -> Bool {
         if raisedBit.load(ordering: .relaxed) { return false }
-        let waiters: [CheckedContinuation<Void, Never>]? = state.withLock { state in
+        let waiters: [AsyncWaiter]? = state.withLock { state in
             guard !state.raised else { return nil }
             state.raised = true
             raisedBit.store(true, ordering: .releasing)
             Self.mirror(&state, fd)
-            if state.continuations.isEmpty { return [] }
-            defer { state.continuations.removeAll() }
-            return state.continuations
+            if state.waiters.isEmpty { return [] }
+            defer { state.waiters.removeAll() }
+            return state.waiters
         }
         guard let waiters else { return false }
-        for waiter in waiters { waiter.resume() }
+        for waiter in waiters { waiter.wake() }
         return true
     }
 
@@ -92,16 +92,47 @@ final class PollableFlag: Sendable {
         }
     }
 
-    /// Suspends until the flag is raised (returns at once if it is).
-    func waitRaised() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { state in
-                if state.raised { return true }
-                state.continuations.append(continuation)
-                return false
+    /// Suspends until one of `flags` is raised, the task is cancelled, or `timeout` passes (nil:
+    /// never); returns at once if one is raised already. The caller looks at the flags afterwards:
+    /// returning says only that waiting is over.
+    static func waitAnyRaised(_ flags: [PollableFlag], timeout: Duration?) async {
+        if Task.isCancelled || flags.contains(where: { $0.isRaised }) { return }
+        let waiter = AsyncWaiter()
+        // The timer is a plain task that wakes the waiter; it is cancelled as soon as the wait ends,
+        // so a long timeout leaves nothing behind.
+        let timer = timeout.map { timeout in
+            Task {
+                try? await Task.sleep(for: timeout)
+                waiter.wake()
             }
-            if resumeNow { continuation.resume() }
         }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                waiter.install(continuation)
+                for flag in flags where !flag.add(waiter) {
+                    waiter.wake()
+                    break
+                }
+            }
+        } onCancel: {
+            waiter.wake()
+        }
+        timer?.cancel()
+        for flag in flags { flag.remove(waiter) }
+    }
+
+    /// Registers `waiter` to be woken when the flag is raised.
+    /// - Returns: false, registering nothing, when the flag is raised already.
+    private func add(_ waiter: AsyncWaiter) -> Bool {
+        state.withLock { state in
+            if state.raised { return false }
+            state.waiters.append(waiter)
+            return true
+        }
+    }
+
+    private func remove(_ waiter: AsyncWaiter) {
+        state.withLock { state in state.waiters.removeAll { $0 === waiter } }
     }
 
     /// Brings the eventfd in line with the flag when it is mirrored, and empties it when it is not
@@ -120,5 +151,35 @@ final class PollableFlag: Sendable {
             assert(error == .wouldBlock || error == .resourceTemporarilyUnavailable, "eventfd: \(error)")
         }
         state.fdReadable = wanted
+    }
+}
+
+/// One suspended async wait: its continuation is resumed exactly once, by whichever comes first of a
+/// flag being raised, the task's cancellation, or its timer. A wake that comes before the
+/// continuation is installed is remembered, so none is lost.
+final class AsyncWaiter: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Void, Never>?
+        var woken = false
+    }
+
+    private let state = Mutex(State())
+
+    func install(_ continuation: CheckedContinuation<Void, Never>) {
+        let resumeNow = state.withLock { state in
+            if state.woken { return true }
+            state.continuation = continuation
+            return false
+        }
+        if resumeNow { continuation.resume() }
+    }
+
+    func wake() {
+        let continuation = state.withLock { state in
+            state.woken = true
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume()
     }
 }
