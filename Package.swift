@@ -10,7 +10,12 @@ let package = Package(
         .executable(name: "eventselect-bench", targets: ["EventSelectBench"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-system", from: "1.8.1")
+        // The library's only dependency: Errno and FileDescriptor are in its API.
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        // `swift package generate-documentation --target EventSelect`. A command plugin that no
+        // product uses: packages that depend on EventSelect do not resolve it
+        // (scripts/check-example.sh checks).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // Thin C shim over epoll, io_uring (liburing), eventfd and socket identity. No policy here.

@@ -30,7 +30,9 @@ extension Notifier {
     /// Makes a bound stream socket listen for connections. Models `listen`.
     ///
     /// Select it for `.accept` to learn of connections (docs/SEMANTICS.md rule 3).
-    /// - Parameter backlog: the queue length; `SOMAXCONN` by default, as Winsock's.
+    /// - Parameters:
+    ///   - socket: a bound stream socket.
+    ///   - backlog: the queue length; `SOMAXCONN` by default, as Winsock's.
     /// - Throws: EOPNOTSUPP for a datagram socket, EBADF, ENOTSOCK.
     public func listen(_ socket: FileDescriptor, backlog: CInt = SOMAXCONN) throws(Errno) {
         _ = try syscall { Glibc.listen(socket.rawValue, backlog) }
