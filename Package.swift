@@ -16,6 +16,11 @@ let package = Package(
         // product uses: packages that depend on EventSelect do not resolve it
         // (scripts/check-example.sh checks).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // The command-line tools' dependencies (demo, benchmark runner, tests' support): none of
+        // them is a dependency of the EventSelect library.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // Thin C shim over epoll, io_uring (liburing), eventfd and socket identity. No policy here.
@@ -31,10 +36,21 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // What the demo, the benchmark runner and the tests share: one monotonic clock, latency
+        // percentiles (HdrHistogram), an interactive child process. Not a product.
+        .target(
+            name: "EventSelectTools",
+            dependencies: [
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
         .executableTarget(
             name: "EventSelectDemo",
             dependencies: [
                 "EventSelect",
+                "EventSelectTools",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
@@ -42,6 +58,9 @@ let package = Package(
             name: "EventSelectBench",
             dependencies: [
                 "EventSelect",
+                "EventSelectTools",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
@@ -58,6 +77,7 @@ let package = Package(
             dependencies: [
                 "EventSelect",
                 "EventSelectTestPeer",
+                "EventSelectTools",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
