@@ -4,10 +4,12 @@ import PackageDescription
 
 let package = Package(
     name: "EventSelect",
+    // The library is the only product. The demo and the benchmark runner are executable targets of
+    // this package only (SwiftPM makes products of them for this package's own builds), so a
+    // package that depends on EventSelect resolves none of their dependencies
+    // (scripts/check-example.sh checks).
     products: [
-        .library(name: "EventSelect", targets: ["EventSelect"]),
-        .executable(name: "eventselect-demo", targets: ["EventSelectDemo"]),
-        .executable(name: "eventselect-bench", targets: ["EventSelectBench"]),
+        .library(name: "EventSelect", targets: ["EventSelect"])
     ],
     dependencies: [
         // The library's only dependency: Errno and FileDescriptor are in its API.
@@ -46,23 +48,25 @@ let package = Package(
             ]
         ),
         .executableTarget(
-            name: "EventSelectDemo",
+            name: "eventselect-demo",
             dependencies: [
                 "EventSelect",
                 "EventSelectTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
-            ]
+            ],
+            path: "Sources/EventSelectDemo"
         ),
         .executableTarget(
-            name: "EventSelectBench",
+            name: "eventselect-bench",
             dependencies: [
                 "EventSelect",
                 "EventSelectTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
-            ]
+            ],
+            path: "Sources/EventSelectBench"
         ),
         // A second process for the cross-process tests: driven over stdin/stdout by the tests.
         .executableTarget(
