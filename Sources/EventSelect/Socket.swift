@@ -80,7 +80,9 @@ public struct Socket: ~Copyable, Sendable {
     public func bind(to address: SocketAddress) throws(Errno) { try notifier.bind(fileDescriptor, to: address) }
 
     /// Listens for connections. Models `listen`.
-    public func listen(backlog: CInt = SOMAXCONN) throws(Errno) { try notifier.listen(fileDescriptor, backlog: backlog) }
+    public func listen(backlog: CInt = SOMAXCONN) throws(Errno) {
+        try notifier.listen(fileDescriptor, backlog: backlog)
+    }
 
     /// Connects; on a selected socket FD_CONNECT reports the outcome (docs/SEMANTICS.md rule 4).
     public func connect(to address: SocketAddress) throws(Errno) { try notifier.connect(fileDescriptor, to: address) }

@@ -26,6 +26,7 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         /// Unix-domain (`AF_UNIX`).
         public static let unix = Family(rawValue: AF_UNIX)
 
+        /// `ipv4`, `ipv6`, `unix`, or `family(N)`.
         public var description: String {
             switch self {
             case .ipv4: return "ipv4"
@@ -62,8 +63,10 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         var v6 = in6_addr()
         if inet_pton(AF_INET6, ipAddress, &v6) == 1 {
             let (high, low) = withUnsafeBytes(of: &v6) { bytes in
-                (bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
-                 bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                (
+                    bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                    bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                )
             }
             self.init(.ipv6(high: high, low: low, port: port, flowInfo: 0, scopeID: 0))
             return
@@ -107,11 +110,15 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
             guard Int(length) >= MemoryLayout<sockaddr_in6>.size else { throw .invalidArgument }
             var v6 = raw.loadUnaligned(as: sockaddr_in6.self)
             let (high, low) = withUnsafeBytes(of: &v6.sin6_addr) { bytes in
-                (bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
-                 bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                (
+                    bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                    bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                )
             }
-            self.init(.ipv6(high: high, low: low, port: UInt16(bigEndian: v6.sin6_port),
-                            flowInfo: UInt32(bigEndian: v6.sin6_flowinfo), scopeID: v6.sin6_scope_id))
+            self.init(
+                .ipv6(
+                    high: high, low: low, port: UInt16(bigEndian: v6.sin6_port),
+                    flowInfo: UInt32(bigEndian: v6.sin6_flowinfo), scopeID: v6.sin6_scope_id))
         case AF_UNIX:
             // The path runs to the given length (abstract names) or to the first NUL (paths).
             let offset = MemoryLayout<sa_family_t>.size
@@ -176,7 +183,8 @@ public struct SocketAddress: Sendable, Hashable, CustomStringConvertible {
         switch storage {
         case .ipv4(_, let port): return "\(ipAddress ?? "?"):\(port)"
         case .ipv6(_, _, let port, _, _): return "[\(ipAddress ?? "?")]:\(port)"
-        case .unix(let path): return "unix:" + String(decoding: path.map { $0 == 0 ? UInt8(ascii: "@") : $0 }, as: UTF8.self)
+        case .unix(let path):
+            return "unix:" + String(decoding: path.map { $0 == 0 ? UInt8(ascii: "@") : $0 }, as: UTF8.self)
         }
     }
 
@@ -247,4 +255,3 @@ public struct SocketType: RawRepresentable, Sendable, Hashable {
     /// Connection-oriented, record-preserving (AF_UNIX).
     public static let sequencedPacket = SocketType(rawValue: 5)  // SOCK_SEQPACKET
 }
-

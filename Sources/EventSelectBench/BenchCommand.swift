@@ -62,10 +62,13 @@ struct BenchCommand: ParsableCommand {
         if only != nil {
             let unknown = selected.subtracting(Self.workloads).sorted()
             guard unknown.isEmpty, !selected.isEmpty else {
-                throw ValidationError("--only takes workloads from \(Self.workloads.joined(separator: ", ")); got '\(only ?? "")'")
+                throw ValidationError(
+                    "--only takes workloads from \(Self.workloads.joined(separator: ", ")); got '\(only ?? "")'")
             }
         }
-        guard peerBuildTimeout > 0 else { throw ValidationError("--peer-build-timeout must be positive, got \(peerBuildTimeout)") }
+        guard peerBuildTimeout > 0 else {
+            throw ValidationError("--peer-build-timeout must be positive, got \(peerBuildTimeout)")
+        }
         if let peerRunTimeout, peerRunTimeout <= 0 {
             throw ValidationError("--peer-run-timeout must be positive, got \(peerRunTimeout)")
         }

@@ -13,8 +13,10 @@ extension BenchResult: Codable {
         init?(intValue: Int) { nil }
     }
 
-    private static let schema = ["peer", "workload", "transport", "connections", "ns_per_op", "ops_per_s",
-                                 "bytes_per_socket", "iterations"]
+    private static let schema = [
+        "peer", "workload", "transport", "connections", "ns_per_op", "ops_per_s",
+        "bytes_per_socket", "iterations",
+    ]
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)

@@ -68,7 +68,8 @@ struct SharedMode: ParsableCommand {
 
     func validate() throws {
         guard (2...255).contains(workers) else {
-            throw ValidationError("--workers must be 2...255 (the cancellation check needs two processes), got \(workers)")
+            throw ValidationError(
+                "--workers must be 2...255 (the cancellation check needs two processes), got \(workers)")
         }
         guard clients >= 1 else { throw ValidationError("--clients must be at least 1, got \(clients)") }
         guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be positive, got \(seconds)") }

@@ -97,7 +97,9 @@ package final class ChildProcess: @unchecked Sendable {
     /// until one comes). Returns nil when the child closed its stdout.
     /// - Throws: `Errno.timedOut` when no line came in time.
     package func readLine(timeout: Duration?) throws(Errno) -> String? {
-        let deadline = timeout.map { Clock.now() + $0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000 }
+        let deadline = timeout.map {
+            Clock.now() + $0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000
+        }
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
             if let newline = pending.firstIndex(of: 10) {
@@ -122,7 +124,8 @@ package final class ChildProcess: @unchecked Sendable {
     @discardableResult
     package func reap(within timeout: Duration) -> String {
         if reaped { return "exited" }
-        let deadline = Clock.now() + timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
+        let deadline =
+            Clock.now() + timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
         var status: CInt = 0
         while true {
             let rc = waitpid(pid, &status, WNOHANG)

@@ -152,7 +152,9 @@ import Testing
         #expect(throws: Errno.badFileDescriptor) { try n.bind(FileDescriptor(rawValue: -1), to: .loopbackIPv4()) }
         #expect(throws: Errno.badFileDescriptor) { try n.listen(FileDescriptor(rawValue: -1)) }
         #expect(throws: Errno.badFileDescriptor) { try n.localAddress(of: FileDescriptor(rawValue: -1)) }
-        #expect(throws: Errno.badFileDescriptor) { try n.connect(FileDescriptor(rawValue: -1), to: .loopbackIPv4(port: 9)) }
+        #expect(throws: Errno.badFileDescriptor) {
+            try n.connect(FileDescriptor(rawValue: -1), to: .loopbackIPv4(port: 9))
+        }
         var fds: [CInt] = [0, 0]
         #expect(pipe(&fds) == 0)
         defer { closeQuietly(FileDescriptor(rawValue: fds[0]), FileDescriptor(rawValue: fds[1])) }
