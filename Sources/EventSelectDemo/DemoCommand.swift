@@ -8,6 +8,7 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eventselect-demo",
         abstract: "EventSelect's demos: Winsock's shared-socket server, and an echo server.",
+        discussion: "Each mode's options: eventselect-demo shared --help, eventselect-demo echo --help.",
         subcommands: [SharedMode.self, EchoMode.self, WorkerMode.self],
         defaultSubcommand: SharedMode.self
     )
