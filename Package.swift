@@ -38,8 +38,8 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        // What the demo, the benchmark runner and the tests share: one monotonic clock, latency
-        // percentiles (HdrHistogram), an interactive child process. Not a product.
+        // What the demo and the benchmark runner share: one monotonic clock, latency percentiles
+        // (HdrHistogram), an interactive child process. Not a product.
         .target(
             name: "EventSelectTools",
             dependencies: [
@@ -81,7 +81,6 @@ let package = Package(
             dependencies: [
                 "EventSelect",
                 "EventSelectTestPeer",
-                "EventSelectTools",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
