@@ -83,7 +83,7 @@ final class EpollBackend: Backend {
         var tokens = Set<UInt64>()
         var line = [CChar](repeating: 0, count: 512)
         while fgets(&line, CInt(line.count), file) != nil {
-            let words = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self).split(separator: " ", omittingEmptySubsequences: true)
+            let words = String(cString: line).split(separator: " ", omittingEmptySubsequences: true)
             guard words.first == "tfd:", let at = words.firstIndex(of: "data:"), at + 1 < words.count else { continue }
             if let token = UInt64(words[at + 1], radix: 16) { tokens.insert(token) }
         }
