@@ -1,4 +1,4 @@
-// Rule 14 (R55, R56, R68, R69, R70, R50): last one wins. eventSelect and asyncSelect replace any
+// docs/SEMANTICS.md rule 14: last one wins. eventSelect and asyncSelect replace any
 // previous selection of either kind on the socket, through any descriptor and any Notifier. After
 // the call returns the old event object is not set again and the old queue gets no new posts (an
 // object already set stays set); an empty set cancels; messages already queued stay queued.
@@ -75,7 +75,7 @@ func rule14_asyncSelectReplacesEventSelect_oldEventNotSetAgain(backend: Notifier
     #expect(drain(q).isEmpty)
 }
 
-/// R50 / rule 14: an event object already set when replaced stays set (nothing resets it), and is not
+/// Rule 14: an event object already set when replaced stays set (nothing resets it), and is not
 /// set again after a reset.
 @Test(arguments: testBackends, PairKind.allCases)
 func rule14_asyncSelectReplacesEventSelect_setEventStaysSet(backend: NotifierBackend, kind: PairKind) throws {
@@ -127,7 +127,7 @@ func rule14_eventSelectReplacesAsyncSelect_queueGetsNoNewPosts(backend: Notifier
     #expect(drain(q).isEmpty, "the replaced queue gets no FD_CLOSE")
 }
 
-/// Messages posted before the replacement stay queued (R68/R69); nothing new is added after it.
+/// Messages posted before the replacement stay queued (rule 14); nothing new is added after it.
 @Test(arguments: testBackends, PairKind.allCases)
 func rule14_eventSelectReplacesAsyncSelect_queuedMessagesStay(backend: NotifierBackend, kind: PairKind) throws {
     let f = try Fixture(backend, kind)
