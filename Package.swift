@@ -4,21 +4,23 @@ import PackageDescription
 
 let package = Package(
     name: "EventSelect",
-    // The library is the only product. The demo and the benchmark runner are executable targets of
-    // this package only (SwiftPM makes products of them for this package's own builds), so a
-    // package that depends on EventSelect resolves none of their dependencies
-    // (scripts/check-example.sh checks).
+    // A package that depends on EventSelect and uses the library builds EventSelect, the C shim and
+    // swift-system only. SwiftPM still fetches the packages of the two executables' dependencies
+    // (argument-parser, hdrhistogram, subprocess) when it resolves; it does not build them
+    // (scripts/check-example.sh checks both).
     products: [
-        .library(name: "EventSelect", targets: ["EventSelect"])
+        .library(name: "EventSelect", targets: ["EventSelect"]),
+        .executable(name: "eventselect-demo", targets: ["EventSelectDemo"]),
+        .executable(name: "eventselect-bench", targets: ["EventSelectBench"]),
     ],
     dependencies: [
         // The library's only dependency: Errno and FileDescriptor are in its API.
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
         // `swift package generate-documentation --target EventSelect`. A command plugin that no
-        // product uses: packages that depend on EventSelect do not resolve it
+        // product uses: packages that depend on EventSelect do not even fetch it
         // (scripts/check-example.sh checks).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
-        // The command-line tools' dependencies (demo, benchmark runner, tests' support): none of
+        // The command-line tools' dependencies (demo, benchmark runner): none of
         // them is a dependency of the EventSelect library.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
@@ -48,25 +50,23 @@ let package = Package(
             ]
         ),
         .executableTarget(
-            name: "eventselect-demo",
+            name: "EventSelectDemo",
             dependencies: [
                 "EventSelect",
                 "EventSelectTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SystemPackage", package: "swift-system"),
-            ],
-            path: "Sources/EventSelectDemo"
+            ]
         ),
         .executableTarget(
-            name: "eventselect-bench",
+            name: "EventSelectBench",
             dependencies: [
                 "EventSelect",
                 "EventSelectTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "SystemPackage", package: "swift-system"),
-            ],
-            path: "Sources/EventSelectBench"
+            ]
         ),
         // A second process for the cross-process tests: driven over stdin/stdout by the tests.
         .executableTarget(

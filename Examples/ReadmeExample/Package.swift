@@ -2,8 +2,8 @@
 // A package that uses EventSelect the way the README tells a new user to, with each of the README's
 // examples as one executable (its main.swift is the README's block, verbatim). The only difference
 // from the README's manifest: EventSelect comes from this checkout (`path: "../.."`) instead of its
-// URL. `scripts/check-example.sh` checks the examples against the README, resolves (nothing but
-// swift-system may come in), builds and runs them.
+// URL. `scripts/check-example.sh` checks the examples against the README, builds them (only
+// EventSelect and swift-system may be compiled besides them) and runs them.
 import PackageDescription
 
 let examples = ["EventObjects", "WindowProcedure", "AsyncAwait", "SharedSockets", "TypedErrors"]
