@@ -55,6 +55,6 @@ struct Token: Equatable {
 
     /// The token of the io_uring backend's poll of its epoll set.
     static let epollSet = Token(slot: .max - 1, generation: .max)
-    /// The token of the process's kick channel (`KickChannel`).
+    /// The token of the process's doorbell (`Doorbell`).
     static let kick = Token(slot: .max - 2, generation: .max)
 }

@@ -60,8 +60,8 @@ final class Registration: @unchecked Sendable {
     /// Runs `body` with the slot's lock held.
     @inline(__always)
     func withState<R, E: Error>(_ body: (inout RegistrationState) throws(E) -> R) throws(E) -> R {
-        let slot = SharedTable.shared.lockSlot(slotIndex)
-        defer { SharedTable.shared.unlockSlot(slotIndex) }
+        let slot = SharedTable.mapped.lockSlot(slotIndex)
+        defer { SharedTable.mapped.unlockSlot(slotIndex) }
         return try withUnsafeMutablePointer(to: &local) { localPointer throws(E) -> R in
             var state = RegistrationState(slot: slot, local: localPointer, slotIndex: slotIndex)
             return try body(&state)

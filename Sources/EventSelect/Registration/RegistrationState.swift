@@ -25,7 +25,8 @@ struct RegistrationState {
     /// Recorded by a process that is not the owner, waiting for the owner to deliver.
     var undelivered: NetworkEvents {
         get { NetworkEvents(rawValue: slot.pointee.undelivered) }
-        nonmutating set { slot.pointee.undelivered = newValue.rawValue }
+        // Atomic store: the owner's doorbell re-scan reads the word without the lock.
+        nonmutating set { CEventSelect_store_relaxed_u32(&slot.pointee.undelivered, newValue.rawValue) }
     }
     var codes: ErrorCodes {
         get { ErrorCodes(raw: slot.pointee.codes) }
@@ -87,7 +88,7 @@ struct RegistrationState {
         guard isSelected else { return false }
         let owner = slot.pointee.owner_pid
         if owner == CurrentProcess.pid { return true }
-        return kill(owner, 0) == 0 || errno == EPERM
+        return processExists(owner)  // the pid is shared memory: any value, never a group (<= 0)
     }
 
     var isStream: Bool { socketType == SOCK_STREAM.rawValue || socketType == SOCK_SEQPACKET.rawValue }
@@ -161,7 +162,7 @@ struct RegistrationState {
     /// Delivers what was just recorded. In the owning process: event mode sets the event object if
     /// a selected event was recorded; message mode posts every pending selected event, one message
     /// each, in Winsock's order (docs/SEMANTICS.md rule 7), and clears them from the record. In any other
-    /// process: leaves the events for the owner and wakes it (`KickChannel`). Runs under the slot's
+    /// process: leaves the events for the owner and wakes it (`Doorbell`). Runs under the slot's
     /// lock, as selection does, so once a selection has replaced this one — in this process or
     /// another — nothing reaches the old target (docs/SEMANTICS.md rule 14).
     mutating func deliver(recorded: NetworkEvents) {
@@ -169,7 +170,7 @@ struct RegistrationState {
         guard ownedHere else {
             if !recorded.isEmpty {
                 undelivered.formUnion(recorded)
-                KickChannel.kick(slot.pointee.owner_pid, slot: slotIndex)
+                Doorbell.ring(slot.pointee.owner_pid, slot: slotIndex)
             }
             return
         }

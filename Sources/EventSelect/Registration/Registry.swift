@@ -79,7 +79,7 @@ final class Registry: Sendable {
     /// "No slot" is cached until the shared table takes a new slot, so unselected sockets cost no
     /// table lookup on the hot calls.
     private func attach(_ identity: SocketIdentity, _ fd: CInt) -> Registration? {
-        let table = SharedTable.shared
+        guard let table = try? SharedTable.opened() else { return nil }
         let insertions = table.insertions
         if tables.withLock({ $0.noSlot[identity] == insertions }) { return nil }
         guard let slot = table.attachSlot(identity, cookie: CEventSelect_socket_cookie(fd)) else {
@@ -109,7 +109,7 @@ final class Registry: Sendable {
     /// - Throws: ENOBUFS when the cross-process table is full.
     func registration(for identity: SocketIdentity, socket fd: CInt, slot: Int? = nil) throws(Errno) -> Registration {
         if let existing = tables.withLock({ $0.byIdentity[identity] }) {
-            if let slot { SharedTable.shared.releaseSlot(slot) }
+            if let slot { SharedTable.mapped.releaseSlot(slot) }
             return existing
         }
         if tables.withLock({ $0.byIdentity.count >= $0.sweepThreshold }) { sweep() }
@@ -117,7 +117,9 @@ final class Registry: Sendable {
         if let slot {
             sharedSlot = slot
         } else {
-            sharedSlot = try SharedTable.shared.acquireSlot(identity, cookie: CEventSelect_socket_cookie(fd))
+            // This process will hold a registration: other processes may need to ring it.
+            try Doorbell.ensure()
+            sharedSlot = try SharedTable.opened().acquireSlot(identity, cookie: CEventSelect_socket_cookie(fd))
         }
         let (registration, duplicate) = tables.withLock { tables -> (Registration, Bool) in
             if let existing = tables.byIdentity[identity] { return (existing, true) }
@@ -136,13 +138,13 @@ final class Registry: Sendable {
             return (registration, false)
         }
         // Another thread created it first: give back the extra use of the slot.
-        if duplicate {
-            SharedTable.shared.releaseSlot(sharedSlot)
-        } else if SharedTable.shared.isShared {
-            // This process holds a registration now: other processes may need to kick it.
-            _ = KickChannel.ensure()
-        }
+        if duplicate { SharedTable.mapped.releaseSlot(sharedSlot) }
         return registration
+    }
+
+    /// Every registration this process holds (the doorbell's re-scan).
+    func allRegistrations() -> [Registration] {
+        tables.withLock { $0.slots.compactMap { $0 } }
     }
 
     /// The registration holding shared-table slot `slot`.
@@ -268,7 +270,7 @@ final class Registry: Sendable {
             tables.slots[slot] = nil
             tables.generations[slot] &+= 1
         }
-        SharedTable.shared.releaseSlot(registration.slotIndex)
+        SharedTable.mapped.releaseSlot(registration.slotIndex)
     }
 
 }
