@@ -3,6 +3,9 @@
 import Glibc
 
 enum PeerResults {
+    /// One result line (ResultJSON.swift); nil for anything else.
+    static func parse(_ line: String) -> BenchResult? { BenchResult.parse(line) }
+
     /// Builds and runs the peers; returns their results and notes for the report.
     static func run(_ options: Options) async -> (results: [BenchResult], notes: [String]) {
         var notes: [String] = []
