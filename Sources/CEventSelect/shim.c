@@ -23,8 +23,10 @@ _Static_assert(CEventSelect_POLLERR == POLLERR && CEventSelect_POLLHUP == POLLHU
 _Static_assert(EPOLLIN == POLLIN && EPOLLPRI == POLLPRI && EPOLLOUT == POLLOUT && EPOLLERR == POLLERR &&
                    EPOLLHUP == POLLHUP && EPOLLRDHUP == POLLRDHUP,
                "epoll and poll bits agree, so both backends report the same bits");
-_Static_assert(CEventSelect_TCP_ESTABLISHED == TCP_ESTABLISHED && CEventSelect_TCP_SYN_SENT == TCP_SYN_SENT &&
-                   CEventSelect_TCP_CLOSE_WAIT == TCP_CLOSE_WAIT && CEventSelect_TCP_LISTEN == TCP_LISTEN,
+// Compared as int: the two sides are different anonymous enums (-Wenum-compare).
+_Static_assert((int)CEventSelect_TCP_ESTABLISHED == (int)TCP_ESTABLISHED &&
+                   (int)CEventSelect_TCP_SYN_SENT == (int)TCP_SYN_SENT &&
+                   (int)CEventSelect_TCP_CLOSE_WAIT == (int)TCP_CLOSE_WAIT && (int)CEventSelect_TCP_LISTEN == (int)TCP_LISTEN,
                "tcp states");
 
 // ---- epoll ----

@@ -42,7 +42,7 @@ struct LinuxAddress {
     /// Converts `name` (Windows layout, `length` bytes): WSAEFAULT for NULL or too short,
     /// WSAEAFNOSUPPORT for a family EventSelect does not carry.
     init(_ name: UnsafeRawPointer?, _ windowsLength: Int32) throws(WSAFailure) {
-        guard let name, windowsLength >= 2 else { throw WSAFailure(WinError.wsaEFAULT) }
+        guard let name, !isBadPointer(name), windowsLength >= 2 else { throw WSAFailure(WinError.wsaEFAULT) }
         let windowsFamily = Int32(name.load(at: 0, as: UInt16.self))
         guard let family = Family.toLinux(windowsFamily) else { throw WSAFailure(WinError.wsaEAFNOSUPPORT) }
         let needed: Int
@@ -80,7 +80,7 @@ func storeAddress(
     _ address: UnsafeRawPointer, _ linuxLength: socklen_t, into name: UnsafeMutableRawPointer?,
     _ namelen: UnsafeMutablePointer<Int32>?
 ) -> Int32? {
-    guard let name, let namelen else { return WinError.wsaEFAULT }
+    guard let name, let namelen, !isBadPointer(name), !isBadPointer(namelen) else { return WinError.wsaEFAULT }
     let family = Int32(address.load(at: 0, as: sa_family_t.self))
     let size = family == AF_UNIX ? Int(linuxLength) : min(Int(linuxLength), Family.addressSize(family))
     guard Int(namelen.pointee) >= size else { return WinError.wsaEFAULT }
@@ -97,7 +97,7 @@ func queryAddress(
 ) -> Int32 {
     guard Startup.check() else { return SOCKET_ERROR }
     if let problem = socketProblem(socket) { return fail(problem, SOCKET_ERROR) }
-    guard name != nil, namelen != nil else { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
+    guard !isBadPointer(name), !isBadPointer(namelen) else { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
     var storage = sockaddr_storage()
     var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
     let rc = withUnsafeMutableBytes(of: &storage) { raw in

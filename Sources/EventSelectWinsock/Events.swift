@@ -7,10 +7,10 @@ import SystemPackage
 
 /// Stands in for the event object or window of a cancelling call (mask 0), which Windows accepts
 /// with any handle, even NULL.
-private let cancelEvent: SocketEvent = {
+let cancelEvent: SocketEvent = {
     do { return try SocketEvent() } catch { fatalError("EventSelectWinsock: no eventfd for the cancel event: \(error)") }
 }()
-private let cancelQueue: MessageQueue = {
+let cancelQueue: MessageQueue = {
     do { return try MessageQueue() } catch { fatalError("EventSelectWinsock: no eventfd for the cancel queue: \(error)") }
 }()
 
@@ -76,22 +76,24 @@ public func ws_WSAEnumNetworkEvents(_ s: UInt, _ handle: UnsafeMutableRawPointer
     guard Startup.check() else { return SOCKET_ERROR }
     if let problem = socketProblem(s) { return fail(problem, SOCKET_ERROR) }
     // Checked before reading, so that a failing call neither clears the record nor resets the event.
-    guard let record else { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
+    guard let record, !isBadPointer(record) else { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
     var event: SocketEvent?
     if handle != nil {
         guard let object = Handles.event(handle) else { return fail(WinError.wsaEINVAL, SOCKET_ERROR) }
         event = object.event
     }
     do {
+        // Readiness the kernel reported is recorded first, as Windows records each event when it
+        // happens: a record read right after data arrived holds FD_READ even when another event
+        // (FD_WRITE) was already recorded.
+        WaitSupport.deliverPending()
         let result = try notifier.enumNetworkEvents(FileDescriptor(rawValue: CInt(s)), resetting: event)
-        // WSANETWORKEVENTS: LONG lNetworkEvents, then int iErrorCode[FD_MAX_EVENTS] (Winsock codes).
+        // WSANETWORKEVENTS: LONG lNetworkEvents, then int iErrorCode[FD_MAX_EVENTS] (Winsock codes),
+        // written only for the events returned; the other entries keep what the caller put there.
         record.store(Int32(bitPattern: result.events.rawValue), at: 0)
-        for bit in 0..<10 {
-            var code: Int32 = 0
-            if bit < 6, let error = result.error(for: NetworkEvents(rawValue: 1 << bit)) {
-                code = Int32(SocketMessage.winsockCode(for: error))
-            }
-            record.store(code, at: 4 + bit * 4)
+        for bit in 0..<6 where result.events.contains(NetworkEvents(rawValue: 1 << bit)) {
+            let code = result.error(for: NetworkEvents(rawValue: 1 << bit)).map { Int32(SocketMessage.winsockCode(for: $0)) }
+            record.store(code ?? 0, at: 4 + bit * 4)
         }
         return 0
     } catch {
@@ -220,7 +222,7 @@ public func ws_WSAWaitForMultipleEvents(
     _ count: UInt32, _ handles: UnsafePointer<UnsafeMutableRawPointer?>?, _ waitAll: Int32, _ milliseconds: UInt32,
     _ alertable: Int32
 ) -> UInt32 {
-    guard count > 0, handles != nil else { return fail(WinError.invalidParameter, WAIT_FAILED) }
+    guard count > 0, !isBadPointer(handles) else { return fail(WinError.invalidParameter, WAIT_FAILED) }
     guard let objects = resolveEvents(count, handles) else { return WAIT_FAILED }
     return waitForObjects(objects, all: waitAll != 0, milliseconds: milliseconds)
 }
@@ -229,7 +231,7 @@ public func ws_WSAWaitForMultipleEvents(
 public func ws_WaitForMultipleObjects(
     _ count: UInt32, _ handles: UnsafePointer<UnsafeMutableRawPointer?>?, _ waitAll: Int32, _ milliseconds: UInt32
 ) -> UInt32 {
-    guard count > 0, handles != nil else { return fail(WinError.invalidParameter, WAIT_FAILED) }
+    guard count > 0, !isBadPointer(handles) else { return fail(WinError.invalidParameter, WAIT_FAILED) }
     guard let objects = resolveEvents(count, handles) else { return WAIT_FAILED }
     return waitForObjects(objects, all: waitAll != 0, milliseconds: milliseconds)
 }

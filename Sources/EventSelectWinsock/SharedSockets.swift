@@ -56,7 +56,7 @@ private func duplicate(_ s: UInt, _ pid: UInt32, _ info: UnsafeMutableRawPointer
     if let problem = socketProblem(s) { return fail(problem, SOCKET_ERROR) }
     let process = pid_t(bitPattern: pid)
     guard process > 0 else { return fail(WinError.wsaEINVAL, SOCKET_ERROR) }
-    guard let info else { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
+    guard let info, !isBadPointer(info) else { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
     do {
         let exported = try notifier.duplicateSocket(FileDescriptor(rawValue: CInt(s)), for: process)
         if let problem = fillProtocolInfo(info, size: size, wide: wide, fd: CInt(s), bytes: exported.bytes) {
@@ -83,6 +83,7 @@ public func ws_WSADuplicateSocketW(_ s: UInt, _ pid: UInt32, _ info: UnsafeMutab
 private func wsaSocket(_ af: Int32, _ type: Int32, _ proto: Int32, _ info: UnsafeRawPointer?) -> UInt {
     guard let info else { return createSocket(af, type, proto) }
     guard Startup.check() else { return INVALID_SOCKET }
+    guard !isBadPointer(info) else { return fail(WinError.wsaEFAULT, INVALID_SOCKET) }
     // Information that does not carry EventSelect's bytes (zeroed, truncated, from elsewhere).
     guard info.load(at: Carried.offset, as: UInt8.self) == Carried.magic.0,
         info.load(at: Carried.offset + 1, as: UInt8.self) == Carried.magic.1

@@ -11,7 +11,7 @@ public func ws_WSAStartup(_ version: UInt16, _ data: UnsafeMutableRawPointer?) -
     let major = version & 0xFF
     let minor = version >> 8
     guard major >= 1 else { return WinError.wsaVERNOTSUPPORTED }
-    guard let data else { return WinError.wsaEFAULT }
+    guard let data, !isBadPointer(data) else { return WinError.wsaEFAULT }
     // The version used: the requested one, up to 2.2 (WSADATA layout: Win64).
     let used: UInt16 = major > 2 || (major == 2 && minor >= 2) ? 0x0202 : version
     memset(data, 0, 408)
@@ -21,7 +21,7 @@ public func ws_WSAStartup(_ version: UInt16, _ data: UnsafeMutableRawPointer?) -
         let bytes = Array(text.utf8)
         for (index, byte) in bytes.enumerated() { data.store(byte, at: offset + index) }
     }
-    Startup.count.add(1, ordering: .relaxed)
+    if Startup.count.add(1, ordering: .relaxed).oldValue == 0 { Startup.warmUp() }
     return 0
 }
 
@@ -99,7 +99,9 @@ public func ws_accept(_ s: UInt, _ addr: UnsafeMutableRawPointer?, _ addrlen: Un
     guard let fd = descriptor(s) else { return fail(WinError.wsaENOTSOCK, INVALID_SOCKET) }
     if addr != nil {
         // Checked before accepting, so that a short buffer never loses a connection.
-        guard let addrlen else { return fail(WinError.wsaEFAULT, INVALID_SOCKET) }
+        guard let addrlen, !isBadPointer(addr), !isBadPointer(addrlen) else {
+            return fail(WinError.wsaEFAULT, INVALID_SOCKET)
+        }
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let family = withUnsafeMutableBytes(of: &storage) { raw -> Int32 in
@@ -180,7 +182,7 @@ public func ws_recv(_ s: UInt, _ buffer: UnsafeMutableRawPointer?, _ length: Int
     }
     // A bad buffer still goes through the Notifier: a receive that fails re-enables FD_READ
     // (docs/SEMANTICS.md rule 9), so it is handed an empty buffer and the fault reported after.
-    let bad = length < 0 || (buffer == nil && length > 0)
+    let bad = length < 0 || (isBadPointer(buffer) && length > 0)
     let region = UnsafeMutableRawBufferPointer(start: bad ? nil : buffer, count: bad ? 0 : Int(length))
     do {
         let count = try notifier.receive(fd, into: region, flags: linuxFlags | (bad ? CInt(MSG_PEEK | MSG_DONTWAIT) : 0))
@@ -198,7 +200,7 @@ public func ws_send(_ s: UInt, _ buffer: UnsafeRawPointer?, _ length: Int32, _ f
     guard let linuxFlags = linuxMessageFlags(flags, allowed: 0x5) else {
         return fail(WinError.wsaEOPNOTSUPP, SOCKET_ERROR)
     }
-    if length < 0 || (buffer == nil && length > 0) {
+    if length < 0 || (isBadPointer(buffer) && length > 0) {
         if let problem = socketProblem(s) { return fail(problem, SOCKET_ERROR) }
         return fail(WinError.wsaEFAULT, SOCKET_ERROR)
     }
@@ -243,7 +245,7 @@ public func ws_ioctlsocket(_ s: UInt, _ command: Int, _ argument: UnsafeMutableP
     guard Startup.check() else { return SOCKET_ERROR }
     if let problem = socketProblem(s) { return fail(problem, SOCKET_ERROR) }
     let fd = FileDescriptor(rawValue: CInt(s))
-    guard let argument else { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
+    guard let argument, !isBadPointer(argument) else { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
     switch UInt32(truncatingIfNeeded: command) {
     case 0x8004_667E:  // FIONBIO: nonzero = non-blocking; blocking while selected is WSAEINVAL
         do {
@@ -311,7 +313,7 @@ public func ws_setsockopt(_ s: UInt, _ level: Int32, _ name: Int32, _ value: Uns
     guard Startup.check() else { return SOCKET_ERROR }
     if let problem = socketProblem(s) { return fail(problem, SOCKET_ERROR) }
     guard let (linuxLevel, linuxName, kind) = option(level, name) else { return fail(WinError.wsaENOPROTOOPT, SOCKET_ERROR) }
-    guard let value, length >= 1 else { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
+    guard let value, !isBadPointer(value), length >= 1 else { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
     // Windows reads a BOOL or DWORD option from as many bytes as given, up to four.
     func integer() -> CInt {
         var result: UInt32 = 0
@@ -354,7 +356,9 @@ public func ws_getsockopt(
     guard Startup.check() else { return SOCKET_ERROR }
     if let problem = socketProblem(s) { return fail(problem, SOCKET_ERROR) }
     guard let (linuxLevel, linuxName, kind) = option(level, name) else { return fail(WinError.wsaENOPROTOOPT, SOCKET_ERROR) }
-    guard let value, let length else { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
+    guard let value, let length, !isBadPointer(value), !isBadPointer(length) else {
+        return fail(WinError.wsaEFAULT, SOCKET_ERROR)
+    }
     let fd = CInt(s)
     let size: Int32 = 4  // every option here is a BOOL, an int, a DWORD or a 4-byte struct linger
     guard length.pointee >= size else { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
@@ -413,6 +417,22 @@ private enum WinFDSet {
     }
 }
 
+/// A stream socket that is not connected (never, or its connect failed): Linux reports it
+/// writable, Winsock does not (a failed connect never makes a socket writable).
+private func unconnectedStream(_ fd: CInt) -> Bool {
+    var type: CInt = 0
+    var length = socklen_t(MemoryLayout<CInt>.size)
+    guard Glibc.getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) == 0, type == CInt(SOCK_STREAM.rawValue) else {
+        return false
+    }
+    var address = sockaddr_storage()
+    var addressLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+    let connected = withUnsafeMutableBytes(of: &address) { raw in
+        Glibc.getpeername(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), &addressLength) == 0
+    }
+    return !connected
+}
+
 @_cdecl("eventselect_ws___WSAFDIsSet")
 public func ws_WSAFDIsSet(_ s: UInt, _ set: UnsafeMutableRawPointer?) -> Int32 {
     guard let set else { return 0 }
@@ -462,7 +482,7 @@ public func ws_select(
         let ready: Bool
         switch owners[position].set {
         case 0: ready = bits & (POLLIN | pollReadHangUp | Int32(POLLHUP) | Int32(POLLERR)) != 0
-        case 1: ready = bits & Int32(POLLOUT) != 0 && bits & Int32(POLLERR) == 0
+        case 1: ready = bits & Int32(POLLOUT) != 0 && bits & Int32(POLLERR) == 0 && !unconnectedStream(entry.fd)
         default: ready = bits & (Int32(POLLPRI) | Int32(POLLERR)) != 0
         }
         if ready { keep[owners[position].set].append(UInt(entry.fd)) }

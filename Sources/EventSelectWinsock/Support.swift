@@ -79,6 +79,14 @@ func descriptor(_ socket: UInt) -> FileDescriptor? {
     socket <= UInt(Int32.max) ? FileDescriptor(rawValue: CInt(socket)) : nil
 }
 
+/// A pointer no program can pass on purpose: NULL or inside the first 64 KB, which Windows never
+/// maps. Winsock reports such arguments with WSAEFAULT; checked up front so a small integer passed
+/// by mistake fails cleanly instead of crashing the process.
+@inline(__always)
+func isBadPointer(_ pointer: UnsafeRawPointer?) -> Bool {
+    UInt(bitPattern: pointer) < 0x10000
+}
+
 /// Checks that `socket` names an open socket, without touching it: nil, or the WSAE* code.
 func socketProblem(_ socket: UInt) -> Int32? {
     guard let fd = descriptor(socket) else { return WinError.wsaENOTSOCK }
@@ -90,6 +98,23 @@ func socketProblem(_ socket: UInt) -> Int32? {
 /// WSAStartup's reference count: socket calls fail with WSANOTINITIALISED while it is zero.
 enum Startup {
     static let count = Atomic<Int>(0)
+
+    /// Opens the engine's own descriptors (the notifier's, the process's kick channel) now, before
+    /// the program's first socket: opened later, one could take the number of a SOCKET the program
+    /// just closed, and a stale SOCKET would then name an engine descriptor instead of failing.
+    static func warmUp() {
+        var pair: [CInt] = [-1, -1]
+        guard socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else { return }
+        defer { Glibc.close(pair[1]) }
+        _ = (cancelEvent, cancelQueue, ThreadQueue.current)
+        guard let event = try? SocketEvent(),
+            (try? notifier.eventSelect(FileDescriptor(rawValue: pair[0]), event, [.read])) != nil
+        else {
+            Glibc.close(pair[0])
+            return
+        }
+        _ = try? notifier.close(FileDescriptor(rawValue: pair[0]))
+    }
 
     /// Whether WSAStartup has been called; if not, sets WSANOTINITIALISED.
     @inline(__always)
