@@ -310,6 +310,49 @@ static void errors_and_shared_sockets(void)
     WSACloseEvent(event);
 }
 
+static LRESULT CALLBACK wide_procedure(HWND hwnd, UINT message, WPARAM wParam, LPARAM lParam)
+{
+    if (message == WM_USER + 20) return (LRESULT)(wParam * 2);
+    return DefWindowProcW(hwnd, message, wParam, lParam);
+}
+
+static void wide_calls(void)
+{
+    WNDCLASSW wc;
+    HWND wide;
+    WSAPROTOCOL_INFOW info;
+    SOCKET s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP), copy;
+    HANDLE event;
+    say("== wide (W) calls");
+    memset(&wc, 0, sizeof wc);
+    wc.lpfnWndProc = wide_procedure;
+    wc.lpszClassName = L"WideWindow";
+    CALL(RegisterClassW(&wc));
+    say("RegisterClassW -> %s", r ? "atom" : "0");
+    wide = CreateWindowExW(0, L"widewindow", L"wide", 0, 0, 0, 0, 0, HWND_MESSAGE, NULL, NULL, NULL);
+    say("CreateWindowExW -> %s", wide ? "hwnd" : "NULL");
+    PostMessageW(wide, WM_USER + 20, 21, 0);
+    {
+        MSG msg;
+        r = GetMessageW(&msg, wide, 0, 0);
+        r2 = DispatchMessageW(&msg);
+        say("GetMessageW -> %d, DispatchMessageW -> %d", (int)r, (int)r2);
+    }
+    say("DestroyWindow -> %d", DestroyWindow(wide));
+    event = CreateEventW(NULL, TRUE, TRUE, NULL);
+    r = WaitForSingleObject(event, 0);
+    say("CreateEventW set -> wait %lu", (unsigned long)r);
+    CloseHandle(event);
+    memset(&info, 0, sizeof info);
+    CALL(WSADuplicateSocketW(s, GetCurrentProcessId(), &info));
+    say("WSADuplicateSocketW -> %d iAddressFamily %d iSocketType %d iProtocol %d", (int)r, info.iAddressFamily, info.iSocketType,
+        info.iProtocol);
+    copy = WSASocketW(FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, FROM_PROTOCOL_INFO, &info, 0, 0);
+    say("WSASocketW(FROM_PROTOCOL_INFO) -> %s", copy == INVALID_SOCKET ? "INVALID_SOCKET" : "socket");
+    closesocket(copy);
+    closesocket(s);
+}
+
 int main(void)
 {
     WSADATA data;
@@ -321,6 +364,7 @@ int main(void)
     events_and_waits();
     options_and_addresses();
     errors_and_shared_sockets();
+    wide_calls();
     r = DestroyWindow(window);
     say("DestroyWindow -> %d, WM_DESTROY seen %d, IsWindow %d", (int)r, destroyed, IsWindow(window));
     r = WSACleanup();
