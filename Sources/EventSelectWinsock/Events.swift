@@ -14,11 +14,14 @@ let cancelQueue: MessageQueue = {
     do { return try MessageQueue() } catch { fatalError("EventSelectWinsock: no eventfd for the cancel queue: \(error)") }
 }()
 
-/// The network-event mask of a call: the engine rejects what it does not model (FD_QOS and the
-/// other Winsock 2 bits among them) with EINVAL, which becomes WSAEINVAL.
+/// The network-event mask of a call, or nil (WSAEINVAL) for bits outside FD_ALL_EVENTS.
+///
+/// FD_QOS, FD_GROUP_QOS, FD_ROUTING_INTERFACE_CHANGE and FD_ADDRESS_LIST_CHANGE are accepted, as
+/// Windows accepts them, and dropped: they never occur on the sockets EventSelect carries, and the
+/// engine answers bits it does not model with EINVAL. So `FD_ALL_EVENTS` selects the six events.
 private func networkEvents(_ mask: Int) -> NetworkEvents? {
-    guard mask >= 0, mask <= Int(UInt32.max) else { return nil }
-    return NetworkEvents(rawValue: UInt32(mask))
+    guard mask >= 0, mask <= 0x3FF else { return nil }
+    return NetworkEvents(rawValue: UInt32(mask) & NetworkEvents.all.rawValue)
 }
 
 @_cdecl("eventselect_ws_WSAEventSelect")
