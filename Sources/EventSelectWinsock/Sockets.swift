@@ -212,6 +212,76 @@ public func ws_send(_ s: UInt, _ buffer: UnsafeRawPointer?, _ length: Int32, _ f
     }
 }
 
+/// recvfrom: the datagram (or bytes) and the sender's address. The engine's receive has no
+/// address, so the data is taken with Linux's recvfrom and the re-enabling call follows at once:
+/// a zero-byte MSG_PEEK through `Notifier.receive`, which re-enables FD_READ (FD_OOB) and records
+/// it again if more data waits, exactly as after a `recv`.
+@_cdecl("eventselect_ws_recvfrom")
+public func ws_recvfrom(
+    _ s: UInt, _ buffer: UnsafeMutableRawPointer?, _ length: Int32, _ flags: Int32, _ from: UnsafeMutableRawPointer?,
+    _ fromlen: UnsafeMutablePointer<Int32>?
+) -> Int32 {
+    guard Startup.check() else { return SOCKET_ERROR }
+    guard let fd = descriptor(s) else { return fail(WinError.wsaENOTSOCK, SOCKET_ERROR) }
+    guard let linuxFlags = linuxMessageFlags(flags, allowed: 0xB) else {
+        return fail(WinError.wsaEOPNOTSUPP, SOCKET_ERROR)
+    }
+    if let problem = socketProblem(s) { return fail(problem, SOCKET_ERROR) }
+    if length < 0 || (isBadPointer(buffer) && length > 0) || (from != nil && (isBadPointer(from) || isBadPointer(fromlen))) {
+        return fail(WinError.wsaEFAULT, SOCKET_ERROR)
+    }
+    var storage = sockaddr_storage()
+    var storageLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+    var count: Int
+    repeat {
+        count = withUnsafeMutableBytes(of: &storage) { raw in
+            Glibc.recvfrom(
+                fd.rawValue, buffer, Int(length), linuxFlags, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self),
+                &storageLength)
+        }
+    } while count == -1 && errno == EINTR
+    let code = errno
+    let reenable = CInt(MSG_PEEK) | CInt(MSG_DONTWAIT) | (linuxFlags & CInt(MSG_OOB))
+    _ = try? notifier.receive(fd, into: UnsafeMutableRawBufferPointer(start: nil, count: 0), flags: reenable)
+    if count < 0 { return fail(wsaCode(Errno(rawValue: code)), SOCKET_ERROR) }
+    if let from, storageLength > 0 {
+        let problem = withUnsafeBytes(of: storage) { raw in storeAddress(raw.baseAddress!, storageLength, into: from, fromlen) }
+        if let problem { return fail(problem, SOCKET_ERROR) }
+    } else if let fromlen, from != nil {
+        fromlen.pointee = 0
+    }
+    return Int32(count)
+}
+
+/// sendto: with no address, `send` (through the Notifier); with one, Linux's sendto. A datagram
+/// send that would block does not re-enable FD_WRITE (the engine re-enables through its own send
+/// only, and a zero-byte datagram would be sent).
+@_cdecl("eventselect_ws_sendto")
+public func ws_sendto(
+    _ s: UInt, _ buffer: UnsafeRawPointer?, _ length: Int32, _ flags: Int32, _ to: UnsafeRawPointer?, _ tolen: Int32
+) -> Int32 {
+    guard to != nil else { return ws_send(s, buffer, length, flags) }
+    guard Startup.check() else { return SOCKET_ERROR }
+    guard let fd = descriptor(s) else { return fail(WinError.wsaENOTSOCK, SOCKET_ERROR) }
+    guard let linuxFlags = linuxMessageFlags(flags, allowed: 0x5) else {
+        return fail(WinError.wsaEOPNOTSUPP, SOCKET_ERROR)
+    }
+    if let problem = socketProblem(s) { return fail(problem, SOCKET_ERROR) }
+    if length < 0 || (isBadPointer(buffer) && length > 0) { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
+    do {
+        let address = try LinuxAddress(to, tolen)
+        var count: Int
+        repeat {
+            count = address.withPointer { pointer, addressLength in
+                Glibc.sendto(fd.rawValue, buffer, Int(length), linuxFlags | CInt(MSG_NOSIGNAL), pointer, addressLength)
+            }
+        } while count == -1 && errno == EINTR
+        return count >= 0 ? Int32(count) : fail(wsaCode(Errno(rawValue: errno)), SOCKET_ERROR)
+    } catch {
+        return fail(error.code, SOCKET_ERROR)
+    }
+}
+
 @_cdecl("eventselect_ws_shutdown")
 public func ws_shutdown(_ s: UInt, _ how: Int32) -> Int32 {
     guard Startup.check() else { return SOCKET_ERROR }

@@ -310,6 +310,50 @@ static void errors_and_shared_sockets(void)
     WSACloseEvent(event);
 }
 
+static void datagrams(void)
+{
+    SOCKET receiver = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    SOCKET sender = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    WSAEVENT event = WSACreateEvent();
+    WSANETWORKEVENTS happened;
+    struct sockaddr_in address, from, senderAddress;
+    int length = sizeof address, fromLength, i;
+    char buffer[32];
+    say("== datagrams: sendto, recvfrom, FD_READ per datagram");
+    memset(&address, 0, sizeof address);
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(receiver, (struct sockaddr *)&address, sizeof address);
+    getsockname(receiver, (struct sockaddr *)&address, &length);
+    CALL(WSAEventSelect(receiver, event, FD_READ));
+    say("WSAEventSelect FD_READ -> %d", (int)r);
+    CALL(sendto(sender, "one", 3, 0, (struct sockaddr *)&address, sizeof address));
+    say("sendto -> %d", (int)r);
+    CALL(sendto(sender, "two!", 4, 0, (struct sockaddr *)&address, sizeof address));
+    say("sendto -> %d", (int)r);
+    length = sizeof senderAddress;
+    getsockname(sender, (struct sockaddr *)&senderAddress, &length);
+    for (i = 0; i < 3; i++) {
+        r = WSAWaitForMultipleEvents(1, &event, FALSE, i < 2 ? 5000 : 50, FALSE);
+        if (r == WSA_WAIT_TIMEOUT) {
+            say("wait -> timeout");
+            break;
+        }
+        WSAEnumNetworkEvents(receiver, event, &happened);
+        say("wait -> %lu, events 0x%lx", (unsigned long)r, (unsigned long)happened.lNetworkEvents);
+        fromLength = sizeof from;
+        CALL(recvfrom(receiver, buffer, sizeof buffer, 0, (struct sockaddr *)&from, &fromLength));
+        say("recvfrom -> %d \"%.*s\" from the sender %d, length %d", (int)r, (int)(r > 0 ? r : 0), buffer,
+            from.sin_port == senderAddress.sin_port && from.sin_addr.s_addr == htonl(INADDR_LOOPBACK), fromLength);
+    }
+    fromLength = 2;
+    CALL(recvfrom(receiver, buffer, sizeof buffer, 0, (struct sockaddr *)&from, &fromLength));
+    say("recvfrom, nothing queued -> %d error %lu", (int)r, err);
+    closesocket(receiver);
+    closesocket(sender);
+    WSACloseEvent(event);
+}
+
 static LRESULT CALLBACK wide_procedure(HWND hwnd, UINT message, WPARAM wParam, LPARAM lParam)
 {
     if (message == WM_USER + 20) return (LRESULT)(wParam * 2);
@@ -365,6 +409,7 @@ int main(void)
     options_and_addresses();
     errors_and_shared_sockets();
     wide_calls();
+    datagrams();
     r = DestroyWindow(window);
     say("DestroyWindow -> %d, WM_DESTROY seen %d, IsWindow %d", (int)r, destroyed, IsWindow(window));
     r = WSACleanup();

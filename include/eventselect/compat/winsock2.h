@@ -508,6 +508,8 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr *addr, int *addrlen) EVENTSELECT_
 int WSAAPI connect(SOCKET s, const struct sockaddr *name, int namelen) EVENTSELECT_WS(connect);
 int WSAAPI recv(SOCKET s, char *buf, int len, int flags) EVENTSELECT_WS(recv);
 int WSAAPI send(SOCKET s, const char *buf, int len, int flags) EVENTSELECT_WS(send);
+int WSAAPI recvfrom(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen) EVENTSELECT_WS(recvfrom);
+int WSAAPI sendto(SOCKET s, const char *buf, int len, int flags, const struct sockaddr *to, int tolen) EVENTSELECT_WS(sendto);
 int WSAAPI shutdown(SOCKET s, int how) EVENTSELECT_WS(shutdown);
 int WSAAPI closesocket(SOCKET s) EVENTSELECT_WS(closesocket);
 int WSAAPI ioctlsocket(SOCKET s, long cmd, u_long *argp) EVENTSELECT_WS(ioctlsocket);
