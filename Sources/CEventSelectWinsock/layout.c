@@ -69,3 +69,7 @@ AT(struct addrinfo, ai_next, 40);
 
 int CEventSelectWinsock_protocolInfoASize(void) { return (int)sizeof(WSAPROTOCOL_INFOA); }
 
+SIZE(struct hostent, 32);
+AT(struct hostent, h_addrtype, 16);
+AT(struct hostent, h_length, 18);
+AT(struct hostent, h_addr_list, 24);

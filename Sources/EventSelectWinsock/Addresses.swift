@@ -325,3 +325,69 @@ public func ws_gai_strerrorA(_ code: Int32) -> UnsafeMutablePointer<CChar>? {
     }
     return UnsafeMutablePointer(mutating: UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self))
 }
+
+// MARK: gethostbyname
+
+/// Windows' struct hostent: h_name (0), h_aliases (8), short h_addrtype (16), short h_length (18),
+/// h_addr_list (24).
+private enum WinHostent {
+    static let size = 32
+}
+
+/// The calling thread's last gethostbyname result (one malloc block), freed by the next call or
+/// when the thread ends.
+private let hostentKey: pthread_key_t = {
+    var key = pthread_key_t()
+    let rc = pthread_key_create(&key) { pointer in free(pointer) }
+    precondition(rc == 0, "EventSelectWinsock: pthread_key_create failed")
+    return key
+}()
+
+@_cdecl("eventselect_ws_gethostbyname")
+public func ws_gethostbyname(_ name: UnsafePointer<CChar>?) -> UnsafeMutableRawPointer? {
+    guard Startup.check() else { return nil }
+    // NULL names the local host, as on Windows.
+    var local = [CChar](repeating: 0, count: 256)
+    if name == nil { guard Glibc.gethostname(&local, local.count - 1) == 0 else { return fail(11001, nil) } }
+    var hints = addrinfo()
+    hints.ai_family = AF_INET
+    hints.ai_socktype = CInt(SOCK_STREAM.rawValue)
+    hints.ai_flags = AI_CANONNAME
+    var list: UnsafeMutablePointer<addrinfo>?
+    let rc = local.withUnsafeBufferPointer { buffer in
+        Glibc.getaddrinfo(name ?? buffer.baseAddress, nil, &hints, &list)
+    }
+    guard rc == 0 else { return fail(rc == EAI_AGAIN ? 11002 : rc == EAI_FAIL ? 11003 : 11001, nil) }
+    defer { Glibc.freeaddrinfo(list) }
+    var addresses: [UInt32] = []
+    var canonical: UnsafeMutablePointer<CChar>?
+    var entry = list
+    while let current = entry {
+        if canonical == nil { canonical = current.pointee.ai_canonname }
+        if let address = current.pointee.ai_addr {
+            let value = UnsafeRawPointer(address).load(at: 4, as: UInt32.self)  // sin_addr
+            if !addresses.contains(value) { addresses.append(value) }
+        }
+        entry = current.pointee.ai_next
+    }
+    let hostName = canonical.map { String(cString: $0) } ?? String(cString: name ?? UnsafePointer(local))
+    let nameBytes = Array(hostName.utf8) + [0]
+    // hostent, aliases [NULL], address list (n + NULL), the addresses, the name.
+    let listOffset = WinHostent.size + 8
+    let addressOffset = listOffset + (addresses.count + 1) * 8
+    let nameOffset = addressOffset + addresses.count * 4
+    guard let block = calloc(1, nameOffset + nameBytes.count) else { return fail(WinError.notEnoughMemory, nil) }
+    free(pthread_getspecific(hostentKey))
+    pthread_setspecific(hostentKey, block)
+    block.store(block + nameOffset, at: 0)
+    block.store(block + WinHostent.size, at: 8)
+    block.store(Int16(2), at: 16)  // AF_INET
+    block.store(Int16(4), at: 18)
+    block.store(block + listOffset, at: 24)
+    for (index, address) in addresses.enumerated() {
+        block.store(address, at: addressOffset + index * 4)
+        block.store(block + addressOffset + index * 4, at: listOffset + index * 8)
+    }
+    for (index, byte) in nameBytes.enumerated() { block.store(byte, at: nameOffset + index) }
+    return block
+}

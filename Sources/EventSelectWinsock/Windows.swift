@@ -1,3 +1,4 @@
+import CEventSelectWinsock
 @_spi(WinsockLayer) import EventSelect
 import Glibc
 import Synchronization
@@ -117,24 +118,37 @@ final class ThreadQueue: Sendable {
         }
     }
 
+    /// The owning thread's id (GetCurrentThreadId), for PostThreadMessage.
+    let threadID: UInt32
+
     init() throws(Errno) {
         signal = try SocketEvent()
+        threadID = UInt32(bitPattern: CEventSelectWinsock_gettid())
     }
+
+    /// The queues of live threads by id: PostThreadMessage's targets.
+    static let byThread = Mutex<[UInt32: ThreadQueue]>([:])
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
         let rc = pthread_key_create(&key) { pointer in
-            if let pointer { Unmanaged<ThreadQueue>.fromOpaque(pointer).release() }
+            guard let pointer else { return }
+            let queue = Unmanaged<ThreadQueue>.fromOpaque(pointer)
+            let id = queue.takeUnretainedValue().threadID
+            _ = ThreadQueue.byThread.withLock { $0.removeValue(forKey: id) }
+            queue.release()
         }
         precondition(rc == 0, "EventSelectWinsock: pthread_key_create failed")
         return key
     }()
 
-    /// The calling thread's queue, created on first use.
+    /// The calling thread's queue, created on first use (as Windows creates a thread's queue at
+    /// its first user32 call).
     static var current: ThreadQueue? {
         if let pointer = pthread_getspecific(key) { return Unmanaged<ThreadQueue>.fromOpaque(pointer).takeUnretainedValue() }
         guard let queue = try? ThreadQueue() else { return nil }
         pthread_setspecific(key, Unmanaged.passRetained(queue).toOpaque())
+        byThread.withLock { $0[queue.threadID] = queue }
         return queue
     }
 
@@ -505,6 +519,15 @@ public func ws_PostMessageA(_ hwnd: UnsafeMutableRawPointer?, _ message: UInt32,
     if value == HWND_BROADCAST { return fail(WinError.notSupported, 0) }
     guard let window = Handles.window(hwnd) else { return fail(WinError.invalidWindowHandle, 0) }
     window.owner.post(queued)
+    return 1
+}
+
+/// Posts a thread message (hwnd NULL) to another thread's queue; ERROR_INVALID_THREAD_ID when that
+/// thread has no queue yet (it has made no window or message call), as on Windows.
+@_cdecl("eventselect_ws_PostThreadMessageA")
+public func ws_PostThreadMessageA(_ thread: UInt32, _ message: UInt32, _ wParam: UInt, _ lParam: Int) -> Int32 {
+    guard let queue = ThreadQueue.byThread.withLock({ $0[thread] }) else { return fail(1444, 0) }
+    queue.post(QueuedMessage(hwnd: 0, message: message, wParam: wParam, lParam: lParam, time: tickCount()))
     return 1
 }
 

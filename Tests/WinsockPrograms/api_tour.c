@@ -354,6 +354,31 @@ static void datagrams(void)
     WSACloseEvent(event);
 }
 
+static void host_and_thread_messages(void)
+{
+    struct hostent *host;
+    MSG msg;
+    say("== gethostbyname, PostThreadMessage");
+    host = gethostbyname("localhost");
+    if (host) {
+        struct in_addr first;
+        memcpy(&first, host->h_addr_list[0], sizeof first);
+        say("gethostbyname localhost -> addrtype %d length %d first %s", host->h_addrtype, host->h_length, inet_ntoa(first));
+    } else {
+        say("gethostbyname localhost -> NULL error %d", WSAGetLastError());
+    }
+    CALL(gethostbyname("no-such-host.invalid"));
+    say("gethostbyname no-such-host.invalid -> %s error %lu", r ? "hostent" : "NULL", err);
+    CALL(PostThreadMessageA(GetCurrentThreadId(), WM_USER + 30, 30, 0));
+    say("PostThreadMessageA own thread -> %d", (int)r);
+    r = PeekMessageA(&msg, (HWND)-1, 0, 0, PM_REMOVE);
+    say("PeekMessage hwnd -1 -> %d msg %d wParam %d", (int)r, (int)(msg.message - WM_USER), (int)msg.wParam);
+    /* Not the error: the documentation says ERROR_INVALID_THREAD_ID (EventSelect), Wine sets
+     * ERROR_INVALID_PARAMETER for a thread that does not exist. */
+    CALL(PostThreadMessageA(0x7ffffff0, WM_USER, 0, 0));
+    say("PostThreadMessageA unknown thread -> %d", (int)r);
+}
+
 static LRESULT CALLBACK wide_procedure(HWND hwnd, UINT message, WPARAM wParam, LPARAM lParam)
 {
     if (message == WM_USER + 20) return (LRESULT)(wParam * 2);
@@ -410,6 +435,7 @@ int main(void)
     errors_and_shared_sockets();
     wide_calls();
     datagrams();
+    host_and_thread_messages();
     r = DestroyWindow(window);
     say("DestroyWindow -> %d, WM_DESTROY seen %d, IsWindow %d", (int)r, destroyed, IsWindow(window));
     r = WSACleanup();

@@ -236,6 +236,8 @@ BOOL WINAPI PostMessageA(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) EVEN
 BOOL WINAPI PostMessageW(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) EVENTSELECT_WS(PostMessageA);
 LRESULT WINAPI SendMessageA(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) EVENTSELECT_WS(SendMessageA);
 LRESULT WINAPI SendMessageW(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) EVENTSELECT_WS(SendMessageA);
+BOOL WINAPI PostThreadMessageA(DWORD idThread, UINT Msg, WPARAM wParam, LPARAM lParam) EVENTSELECT_WS(PostThreadMessageA);
+BOOL WINAPI PostThreadMessageW(DWORD idThread, UINT Msg, WPARAM wParam, LPARAM lParam) EVENTSELECT_WS(PostThreadMessageA);
 void WINAPI PostQuitMessage(int nExitCode) EVENTSELECT_WS(PostQuitMessage);
 DWORD WINAPI MsgWaitForMultipleObjects(DWORD nCount, const HANDLE *pHandles, BOOL fWaitAll, DWORD dwMilliseconds,
                                        DWORD dwWakeMask) EVENTSELECT_WS(MsgWaitForMultipleObjects);
@@ -261,6 +263,7 @@ DWORD WINAPI MsgWaitForMultipleObjectsEx(DWORD nCount, const HANDLE *pHandles, D
 #define PeekMessage PeekMessageW
 #define DispatchMessage DispatchMessageW
 #define PostMessage PostMessageW
+#define PostThreadMessage PostThreadMessageW
 #define SendMessage SendMessageW
 #else
 #define CreateEvent CreateEventA
@@ -280,6 +283,7 @@ DWORD WINAPI MsgWaitForMultipleObjectsEx(DWORD nCount, const HANDLE *pHandles, D
 #define PeekMessage PeekMessageA
 #define DispatchMessage DispatchMessageA
 #define PostMessage PostMessageA
+#define PostThreadMessage PostThreadMessageA
 #define SendMessage SendMessageA
 #endif
 

@@ -533,6 +533,19 @@ int WSAAPI WSADuplicateSocketA(SOCKET s, DWORD dwProcessId, LPWSAPROTOCOL_INFOA 
 int WSAAPI WSADuplicateSocketW(SOCKET s, DWORD dwProcessId, LPWSAPROTOCOL_INFOW lpProtocolInfo)
     EVENTSELECT_WS(WSADuplicateSocketW);
 
+/* Windows' hostent: short h_addrtype and h_length (glibc's are int). */
+struct hostent {
+    char *h_name;
+    char **h_aliases;
+    short h_addrtype;
+    short h_length;
+    char **h_addr_list;
+};
+#define h_addr h_addr_list[0]
+typedef struct hostent HOSTENT, *PHOSTENT, *LPHOSTENT;
+/* IPv4 only; the result lives in per-thread storage until the thread's next call, as on Windows. */
+struct hostent *WSAAPI gethostbyname(const char *name) EVENTSELECT_WS(gethostbyname);
+
 /* Byte order and IPv4 text: glibc's own functions, whose ABI matches. */
 uint32_t htonl(uint32_t hostlong);
 uint16_t htons(uint16_t hostshort);
