@@ -10,8 +10,8 @@ static int child(const char *port)
     WSAStartup(MAKEWORD(2, 2), &d);
     SOCKET ctl = connect_parent(port);
     SOCKET s = import_from_parent(ctl, "child-dup");
-    mode_begin(1);
     ctl_wait(ctl, 1);
+    mode_begin(1);
     sel(s, FD_READ);
     check(s, 0);
     ctl_step(ctl, 2);
