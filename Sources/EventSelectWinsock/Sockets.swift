@@ -319,7 +319,10 @@ public func ws_ioctlsocket(_ s: UInt, _ command: Int, _ argument: UnsafeMutableP
     switch UInt32(truncatingIfNeeded: command) {
     case 0x8004_667E:  // FIONBIO: nonzero = non-blocking; blocking while selected is WSAEINVAL
         do {
-            try notifier.setBlocking(fd, argument.pointee == 0)
+            // Only the low 32 bits, Windows' u_long: a program that passes a 4-byte variable
+            // (cast to u_long *) means the same thing.
+            let nonBlocking = UnsafeRawPointer(argument).load(as: UInt32.self) != 0
+            try notifier.setBlocking(fd, !nonBlocking)
             return 0
         } catch {
             return fail(wsaCode(error), SOCKET_ERROR)
