@@ -16,6 +16,7 @@ typealias WindowProcedure = @convention(c) (UnsafeMutableRawPointer?, UInt32, UI
 private let WM_CREATE: UInt32 = 0x0001
 private let WM_DESTROY: UInt32 = 0x0002
 private let WM_CLOSE: UInt32 = 0x0010
+private let WM_TIMER: UInt32 = 0x0113
 private let WM_QUIT: UInt32 = 0x0012
 private let WM_NCCREATE: UInt32 = 0x0081
 private let WM_NCDESTROY: UInt32 = 0x0082
@@ -104,6 +105,8 @@ final class ThreadQueue: Sendable {
         var posted: [QueuedMessage] = []
         var quit: Int32?
         var windows: [Window] = []
+        var timers: [Timer] = []
+        var nextTimerID: UInt = 0x7FF0
 
         /// Moves the windows' socket messages into the list, in the engine's order per window.
         mutating func collect() {
@@ -167,6 +170,37 @@ final class ThreadQueue: Sendable {
         signal.set()
     }
 
+    /// A SetTimer timer: WM_TIMER is generated (not posted) when due and nothing else waits, once
+    /// per due time, as Windows does.
+    struct Timer {
+        var hwnd: UInt
+        var id: UInt
+        var interval: Int64
+        var due: Int64
+        var procedure: UInt
+    }
+
+    /// Whether a timer's WM_TIMER passes GetMessage/PeekMessage's filters.
+    static func timerMatches(_ timer: Timer, hwnd: UInt, min: UInt32, max: UInt32) -> Bool {
+        (hwnd == 0 || (hwnd == UInt.max ? timer.hwnd == 0 : timer.hwnd == hwnd))
+            && ((min == 0 && max == 0) || (WM_TIMER >= min && WM_TIMER <= max))
+    }
+
+    /// Time until the next timer passing the filters is due (zero if one is), nil without one.
+    func nextTimerDelay(hwnd: UInt = 0, min: UInt32 = 0, max: UInt32 = 0) -> Duration? {
+        state.withLock { state in
+            let dues = state.timers.filter { ThreadQueue.timerMatches($0, hwnd: hwnd, min: min, max: max) }.map(\.due)
+            guard let due = dues.min() else { return nil }
+            return .milliseconds(Swift.max(0, due - monotonicMilliseconds()))
+        }
+    }
+
+    /// Whether a timer is due (QS_TIMER).
+    var hasDueTimer: Bool {
+        let now = monotonicMilliseconds()
+        return state.withLock { $0.timers.contains { $0.due <= now } }
+    }
+
     /// Whether any message waits (MWMO_INPUTAVAILABLE), not only a new one.
     var hasInput: Bool {
         state.withLock { state in
@@ -206,9 +240,28 @@ final class ThreadQueue: Sendable {
                 if remove { state.quit = nil }
                 return .quit(code)
             }
+            // WM_TIMER last, as Windows generates it: when due and nothing else matches.
+            let now = monotonicMilliseconds()
+            let timer = state.timers.firstIndex { timer in
+                timer.due <= now && ThreadQueue.timerMatches(timer, hwnd: hwnd, min: min, max: max)
+            }
+            if let timer {
+                let found = state.timers[timer]
+                if remove { state.timers[timer].due = now + found.interval }
+                return .message(
+                    QueuedMessage(
+                        hwnd: found.hwnd, message: WM_TIMER, wParam: found.id, lParam: Int(bitPattern: found.procedure),
+                        time: tickCount()))
+            }
             return .nothing
         }
     }
+}
+
+func monotonicMilliseconds() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
 }
 
 func tickCount() -> UInt32 {
@@ -363,6 +416,7 @@ private func destroy(_ window: Window, sendDestroy: Bool) {
         state.collect()
         state.windows.removeAll { $0 === window }
         state.posted.removeAll { $0.hwnd == window.handle }
+        state.timers.removeAll { $0.hwnd == window.handle }
     }
 }
 
@@ -463,7 +517,8 @@ public func ws_GetMessageA(_ message: UnsafeMutableRawPointer?, _ hwnd: UnsafeMu
             return 0
         case .nothing:
             do {
-                _ = try WaitSupport.wait(events: [thread.signal], queues: thread.windowQueues, timeout: nil) {
+                // Bounded by the next timer, whose WM_TIMER the next look generates.
+                _ = try WaitSupport.wait(events: [thread.signal], queues: thread.windowQueues, timeout: thread.nextTimerDelay(hwnd: window, min: min, max: max)) {
                     thread.hasNewInput
                 }
             } catch {
@@ -500,8 +555,16 @@ public func ws_TranslateMessage(_ message: UnsafeRawPointer?) -> Int32 { 0 }  //
 
 @_cdecl("eventselect_ws_DispatchMessageA")
 public func ws_DispatchMessageA(_ message: UnsafeRawPointer?) -> Int {
-    guard let message else { return 0 }
+    guard let message, !isBadPointer(message) else { return 0 }
     let hwnd = message.load(at: 0, as: UnsafeMutableRawPointer?.self)
+    // WM_TIMER with a TIMERPROC (lParam): the procedure is called instead of the window's.
+    let timerProcedure = message.load(at: 24, as: UInt.self)
+    if message.load(at: 8, as: UInt32.self) == WM_TIMER && timerProcedure != 0 {
+        typealias TimerProcedure = @convention(c) (UnsafeMutableRawPointer?, UInt32, UInt, UInt32) -> Void
+        let procedure = unsafeBitCast(timerProcedure, to: TimerProcedure.self)
+        procedure(hwnd, WM_TIMER, message.load(at: 16, as: UInt.self), tickCount())
+        return 0
+    }
     guard hwnd != nil else { return 0 }
     guard let window = Handles.window(hwnd) else { return fail(WinError.invalidWindowHandle, 0) }
     return window.call(message.load(at: 8, as: UInt32.self), message.load(at: 16, as: UInt.self), message.load(at: 24, as: Int.self))
@@ -544,6 +607,63 @@ public func ws_PostQuitMessage(_ code: Int32) {
     ThreadQueue.current?.postQuit(code)
 }
 
+// MARK: timers
+
+@_cdecl("eventselect_ws_SetTimer")
+public func ws_SetTimer(_ hwnd: UnsafeMutableRawPointer?, _ id: UInt, _ elapse: UInt32, _ procedure: UnsafeMutableRawPointer?) -> UInt {
+    let owner: ThreadQueue
+    let handle = UInt(bitPattern: hwnd)
+    if hwnd != nil {
+        guard let window = Handles.window(hwnd) else { return fail(WinError.invalidWindowHandle, 0) }
+        owner = window.owner
+    } else {
+        guard let thread = ThreadQueue.current else { return fail(WinError.notEnoughMemory, 0) }
+        owner = thread
+    }
+    // USER_TIMER_MINIMUM (10 ms) to USER_TIMER_MAXIMUM, as Windows clamps.
+    let interval = Int64(Swift.min(Swift.max(elapse, 10), 0x7FFF_FFFF))
+    let result = owner.state.withLock { state -> UInt in
+        let existing = state.timers.firstIndex { $0.hwnd == handle && $0.id == id && (handle != 0 || id != 0) }
+        let timerID: UInt
+        if let existing {
+            timerID = id
+            state.timers.remove(at: existing)
+        } else if handle == 0 {
+            timerID = state.nextTimerID
+            state.nextTimerID += 1
+        } else {
+            timerID = id
+        }
+        state.timers.append(
+            ThreadQueue.Timer(
+                hwnd: handle, id: timerID, interval: interval, due: monotonicMilliseconds() + interval,
+                procedure: UInt(bitPattern: procedure)))
+        return handle == 0 ? timerID : (id == 0 ? 1 : id)
+    }
+    owner.signal.set()  // a GetMessage blocked without timers must learn the new deadline
+    return result
+}
+
+@_cdecl("eventselect_ws_KillTimer")
+public func ws_KillTimer(_ hwnd: UnsafeMutableRawPointer?, _ id: UInt) -> Int32 {
+    let owner: ThreadQueue?
+    if hwnd != nil {
+        guard let window = Handles.window(hwnd) else { return fail(WinError.invalidWindowHandle, 0) }
+        owner = window.owner
+    } else {
+        owner = ThreadQueue.current
+    }
+    let handle = UInt(bitPattern: hwnd)
+    let removed =
+        owner?.state.withLock { state -> Bool in
+            guard let index = state.timers.firstIndex(where: { $0.hwnd == handle && $0.id == id }) else { return false }
+            state.timers.remove(at: index)
+            return true
+        } ?? false
+    return removed ? 1 : fail(WinError.invalidParameter, 0)
+}
+
+private let QS_TIMER: UInt32 = 0x0010
 private let QS_POSTMESSAGE: UInt32 = 0x0008
 private let QS_ALLPOSTMESSAGE: UInt32 = 0x0100
 private let QS_SENDMESSAGE: UInt32 = 0x0040
@@ -558,11 +678,26 @@ public func ws_MsgWaitForMultipleObjectsEx(
     // Posted messages (socket messages are posted) wake for QS_POSTMESSAGE and QS_ALLPOSTMESSAGE;
     // there are no input, paint, timer or cross-thread sent messages to wake for.
     let wantsPosted = wakeMask & (QS_POSTMESSAGE | QS_ALLPOSTMESSAGE) != 0
+    let wantsTimers = wakeMask & QS_TIMER != 0
     let available = flags & 0x4 != 0  // MWMO_INPUTAVAILABLE: any queued message, not only new ones
-    let input: () -> Bool = { wantsPosted && (available ? thread.hasInput : thread.hasNewInput) }
-    return waitForObjects(
-        objects, all: flags & 0x1 != 0, milliseconds: milliseconds, queues: wantsPosted ? thread.windowQueues : [],
-        extra: wantsPosted ? [thread.signal] : [], input: input)
+    let input: () -> Bool = {
+        (wantsPosted && (available ? thread.hasInput : thread.hasNewInput)) || (wantsTimers && thread.hasDueTimer)
+    }
+    // A due timer is no descriptor event: the wait is cut at the next timer's deadline and retried.
+    let deadline = milliseconds == 0xFFFF_FFFF ? nil : monotonicMilliseconds() + Int64(milliseconds)
+    while true {
+        var slice = deadline.map { Swift.max(0, $0 - monotonicMilliseconds()) }
+        if wantsTimers, let next = thread.nextTimerDelay() {
+            let (seconds, attoseconds) = next.components
+            let untilTimer = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+            slice = Swift.min(slice ?? untilTimer, untilTimer)
+        }
+        let result = waitForObjects(
+            objects, all: flags & 0x1 != 0, milliseconds: slice.map { UInt32(Swift.min($0, 0xFFFF_FFFE)) } ?? 0xFFFF_FFFF,
+            queues: wantsPosted ? thread.windowQueues : [], extra: wantsPosted ? [thread.signal] : [], input: input)
+        if result != 258 { return result }
+        if let deadline, monotonicMilliseconds() >= deadline { return result }
+    }
 }
 
 @_cdecl("eventselect_ws_MsgWaitForMultipleObjects")

@@ -379,6 +379,43 @@ static void host_and_thread_messages(void)
     say("PostThreadMessageA unknown thread -> %d", (int)r);
 }
 
+static UINT_PTR thread_timer;
+
+static void CALLBACK timer_procedure(HWND hwnd, UINT message, UINT_PTR id, DWORD time)
+{
+    (void)time;
+    say("TIMERPROC: hwnd %s, WM_TIMER %d, id matches %d", hwnd ? "window" : "NULL", message == WM_TIMER, id == thread_timer);
+}
+
+static void timers(void)
+{
+    MSG msg;
+    DWORD start, elapsed;
+    say("== timers");
+    start = GetTickCount();
+    r = SetTimer(window, 7, 50, NULL);
+    say("SetTimer window id 7 -> %d", (int)r);
+    r = GetMessageA(&msg, NULL, 0, 0);
+    elapsed = GetTickCount() - start;
+    say("GetMessage -> %d WM_TIMER %d wParam %d hwnd %s, 40 ms or more later %d", (int)r, msg.message == WM_TIMER, (int)msg.wParam,
+        msg.hwnd == window ? "window" : "other", elapsed >= 40);
+    r = KillTimer(window, 7);
+    r3 = KillTimer(window, 7);
+    say("KillTimer -> %d, again -> %d", (int)r, (int)r3);
+    r = PeekMessageA(&msg, NULL, 0, 0, PM_REMOVE);
+    say("PeekMessage after KillTimer -> %d", (int)r);
+    thread_timer = SetTimer(NULL, 0, 30, timer_procedure);
+    say("SetTimer thread timer -> %s", thread_timer ? "id" : "0");
+    r = MsgWaitForMultipleObjects(0, NULL, FALSE, 5000, QS_TIMER);
+    say("MsgWaitForMultipleObjects QS_TIMER -> %lu", (unsigned long)r);
+    r = GetMessageA(&msg, NULL, 0, 0);
+    say("GetMessage -> %d WM_TIMER %d hwnd %s wParam matches %d", (int)r, msg.message == WM_TIMER, msg.hwnd ? "window" : "NULL",
+        msg.wParam == thread_timer);
+    DispatchMessageA(&msg);
+    r = KillTimer(NULL, thread_timer);
+    say("KillTimer thread timer -> %d", (int)r);
+}
+
 static LRESULT CALLBACK wide_procedure(HWND hwnd, UINT message, WPARAM wParam, LPARAM lParam)
 {
     if (message == WM_USER + 20) return (LRESULT)(wParam * 2);
@@ -436,6 +473,7 @@ int main(void)
     wide_calls();
     datagrams();
     host_and_thread_messages();
+    timers();
     r = DestroyWindow(window);
     say("DestroyWindow -> %d, WM_DESTROY seen %d, IsWindow %d", (int)r, destroyed, IsWindow(window));
     r = WSACleanup();

@@ -239,6 +239,11 @@ LRESULT WINAPI SendMessageW(HWND hWnd, UINT Msg, WPARAM wParam, LPARAM lParam) E
 BOOL WINAPI PostThreadMessageA(DWORD idThread, UINT Msg, WPARAM wParam, LPARAM lParam) EVENTSELECT_WS(PostThreadMessageA);
 BOOL WINAPI PostThreadMessageW(DWORD idThread, UINT Msg, WPARAM wParam, LPARAM lParam) EVENTSELECT_WS(PostThreadMessageA);
 void WINAPI PostQuitMessage(int nExitCode) EVENTSELECT_WS(PostQuitMessage);
+typedef void(CALLBACK *TIMERPROC)(HWND, UINT, UINT_PTR, DWORD);
+#define USER_TIMER_MINIMUM 0x0000000A
+#define USER_TIMER_MAXIMUM 0x7FFFFFFF
+UINT_PTR WINAPI SetTimer(HWND hWnd, UINT_PTR nIDEvent, UINT uElapse, TIMERPROC lpTimerFunc) EVENTSELECT_WS(SetTimer);
+BOOL WINAPI KillTimer(HWND hWnd, UINT_PTR uIDEvent) EVENTSELECT_WS(KillTimer);
 DWORD WINAPI MsgWaitForMultipleObjects(DWORD nCount, const HANDLE *pHandles, BOOL fWaitAll, DWORD dwMilliseconds,
                                        DWORD dwWakeMask) EVENTSELECT_WS(MsgWaitForMultipleObjects);
 DWORD WINAPI MsgWaitForMultipleObjectsEx(DWORD nCount, const HANDLE *pHandles, DWORD dwMilliseconds,
