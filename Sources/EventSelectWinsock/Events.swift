@@ -156,11 +156,11 @@ public func ws_SetEvent(_ handle: UnsafeMutableRawPointer?) -> Int32 { withEvent
 @_cdecl("eventselect_ws_ResetEvent")
 public func ws_ResetEvent(_ handle: UnsafeMutableRawPointer?) -> Int32 { withEvent(handle) { $0.event.reset() } }
 
-/// Closes an event handle. A selection that uses the event keeps it (and keeps setting it) until
-/// the selection ends, as Windows keeps a reference.
+/// Closes an event or thread handle. A selection that uses the event keeps it (and keeps setting
+/// it) until the selection ends, as Windows keeps a reference; a thread runs on.
 @_cdecl("eventselect_ws_CloseHandle")
 public func ws_CloseHandle(_ handle: UnsafeMutableRawPointer?) -> Int32 {
-    guard Handles.event(handle) != nil, Handles.remove(UInt(bitPattern: handle)) != nil else {
+    guard Handles.waitable(handle) != nil, Handles.remove(UInt(bitPattern: handle)) != nil else {
         return fail(WinError.invalidHandle, 0)
     }
     return 1
@@ -213,7 +213,7 @@ func resolveEvents(_ count: UInt32, _ handles: UnsafePointer<UnsafeMutableRawPoi
     var objects: [EventObject] = []
     objects.reserveCapacity(Int(count))
     for index in 0..<Int(count) {
-        guard let object = Handles.event(handles[index]) else { return fail(WinError.invalidHandle, nil) }
+        guard let object = Handles.waitable(handles[index]) else { return fail(WinError.invalidHandle, nil) }
         objects.append(object)
     }
     return objects
@@ -241,6 +241,6 @@ public func ws_WaitForMultipleObjects(
 
 @_cdecl("eventselect_ws_WaitForSingleObject")
 public func ws_WaitForSingleObject(_ handle: UnsafeMutableRawPointer?, _ milliseconds: UInt32) -> UInt32 {
-    guard let object = Handles.event(handle) else { return fail(WinError.invalidHandle, WAIT_FAILED) }
+    guard let object = Handles.waitable(handle) else { return fail(WinError.invalidHandle, WAIT_FAILED) }
     return waitForObjects([object], all: false, milliseconds: milliseconds)
 }

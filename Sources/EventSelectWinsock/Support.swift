@@ -161,6 +161,7 @@ final class EventObject: Sendable {
 enum HandleObject: Sendable {
     case event(EventObject)
     case window(Window)
+    case thread(ThreadObject)
 }
 
 /// The process's handles. Values are multiples of 4 from 0x1000, never reused, so a closed handle
@@ -198,6 +199,27 @@ enum Handles {
         let value = UInt(bitPattern: handle)
         return table.withLock { table in
             if case .event(let object) = table.objects[value] { return object }
+            return nil
+        }
+    }
+
+    /// What a wait can wait on: an event object, or a thread's exit (a manual-reset event set when
+    /// the thread ends).
+    static func waitable(_ handle: UnsafeMutableRawPointer?) -> EventObject? {
+        let value = UInt(bitPattern: handle)
+        return table.withLock { table in
+            switch table.objects[value] {
+            case .event(let object): return object
+            case .thread(let thread): return thread.exited
+            default: return nil
+            }
+        }
+    }
+
+    static func thread(_ handle: UnsafeMutableRawPointer?) -> ThreadObject? {
+        let value = UInt(bitPattern: handle)
+        return table.withLock { table in
+            if case .thread(let thread) = table.objects[value] { return thread }
             return nil
         }
     }

@@ -416,6 +416,37 @@ static void timers(void)
     say("KillTimer thread timer -> %d", (int)r);
 }
 
+static HANDLE go;
+
+static DWORD WINAPI worker(LPVOID parameter)
+{
+    /* Waits for the main thread's go, then posts to its window: GetMessage there must wake. */
+    if (WaitForSingleObject(go, 5000) != WAIT_OBJECT_0) return 1;
+    PostMessageA((HWND)parameter, WM_USER + 40, 40, 0);
+    return 42;
+}
+
+static void threads(void)
+{
+    HANDLE thread;
+    DWORD id = 0, code = 0;
+    MSG msg;
+    say("== threads");
+    go = CreateEventA(NULL, TRUE, FALSE, NULL);
+    thread = CreateThread(NULL, 0, worker, window, 0, &id);
+    say("CreateThread -> %s, id %s", thread ? "handle" : "NULL", id != 0 && id != GetCurrentThreadId() ? "set" : "wrong");
+    GetExitCodeThread(thread, &code);
+    say("GetExitCodeThread while waiting -> %lu", (unsigned long)code);
+    SetEvent(go);
+    r = GetMessageA(&msg, NULL, 0, 0);
+    say("GetMessage (posted by the worker) -> %d msg %d wParam %d", (int)r, (int)(msg.message - WM_USER), (int)msg.wParam);
+    r = WaitForSingleObject(thread, 5000);
+    GetExitCodeThread(thread, &code);
+    say("WaitForSingleObject(thread) -> %lu, exit code %lu", (unsigned long)r, (unsigned long)code);
+    say("CloseHandle(thread) -> %d", CloseHandle(thread));
+    CloseHandle(go);
+}
+
 static LRESULT CALLBACK wide_procedure(HWND hwnd, UINT message, WPARAM wParam, LPARAM lParam)
 {
     if (message == WM_USER + 20) return (LRESULT)(wParam * 2);
@@ -474,6 +505,7 @@ int main(void)
     datagrams();
     host_and_thread_messages();
     timers();
+    threads();
     r = DestroyWindow(window);
     say("DestroyWindow -> %d, WM_DESTROY seen %d, IsWindow %d", (int)r, destroyed, IsWindow(window));
     r = WSACleanup();

@@ -35,6 +35,16 @@ DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds) EVENTSELE
 DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll, DWORD dwMilliseconds)
     EVENTSELECT_WS(WaitForMultipleObjects);
 
+typedef DWORD(WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
+typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
+#define STILL_ACTIVE 259
+#define CREATE_SUSPENDED 0x00000004
+HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes, SIZE_T dwStackSize,
+                           LPTHREAD_START_ROUTINE lpStartAddress, LPVOID lpParameter, DWORD dwCreationFlags,
+                           LPDWORD lpThreadId) EVENTSELECT_WS(CreateThread);
+__attribute__((noreturn)) void WINAPI ExitThread(DWORD dwExitCode) EVENTSELECT_WS(ExitThread);
+BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode) EVENTSELECT_WS(GetExitCodeThread);
+
 DWORD WINAPI GetLastError(void) EVENTSELECT_WS(GetLastError);
 void WINAPI SetLastError(DWORD dwErrCode) EVENTSELECT_WS(SetLastError);
 void WINAPI Sleep(DWORD dwMilliseconds) EVENTSELECT_WS(Sleep);
