@@ -370,7 +370,14 @@ public func ws_gethostbyname(_ name: UnsafePointer<CChar>?) -> UnsafeMutableRawP
         }
         entry = current.pointee.ai_next
     }
-    let hostName = canonical.map { String(cString: $0) } ?? String(cString: name ?? UnsafePointer(local))
+    let hostName: String
+    if let canonical {
+        hostName = String(cString: canonical)
+    } else if let name {
+        hostName = String(cString: name)
+    } else {
+        hostName = local.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
     let nameBytes = Array(hostName.utf8) + [0]
     // hostent, aliases [NULL], address list (n + NULL), the addresses, the name.
     let listOffset = WinHostent.size + 8
