@@ -184,13 +184,27 @@ public func ws_recv(_ s: UInt, _ buffer: UnsafeMutableRawPointer?, _ length: Int
     // (docs/SEMANTICS.md rule 9), so it is handed an empty buffer and the fault reported after.
     let bad = length < 0 || (isBadPointer(buffer) && length > 0)
     let region = UnsafeMutableRawBufferPointer(start: bad ? nil : buffer, count: bad ? 0 : Int(length))
+    // A datagram larger than the buffer: Windows fills the buffer, drops the rest and fails with
+    // WSAEMSGSIZE; Linux truncates silently unless MSG_TRUNC asks for the datagram's real length.
+    let truncation = !bad && isMessageOriented(fd.rawValue) ? CInt(MSG_TRUNC) : 0
     do {
-        let count = try notifier.receive(fd, into: region, flags: linuxFlags | (bad ? CInt(MSG_PEEK | MSG_DONTWAIT) : 0))
-        return bad ? fail(WinError.wsaEFAULT, SOCKET_ERROR) : Int32(count)
+        let count = try notifier.receive(
+            fd, into: region, flags: linuxFlags | truncation | (bad ? CInt(MSG_PEEK | MSG_DONTWAIT) : 0))
+        if bad { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
+        if count > Int(length) { return fail(10040, SOCKET_ERROR) }  // WSAEMSGSIZE
+        return Int32(count)
     } catch {
         if bad && error != .badFileDescriptor && error != .notSocket { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
         return fail(wsaCode(error), SOCKET_ERROR)
     }
+}
+
+/// Whether the socket keeps message boundaries (datagram, raw, sequenced packet).
+private func isMessageOriented(_ fd: CInt) -> Bool {
+    var type: CInt = 0
+    var length = socklen_t(MemoryLayout<CInt>.size)
+    guard Glibc.getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) == 0 else { return false }
+    return type != CInt(SOCK_STREAM.rawValue)
 }
 
 @_cdecl("eventselect_ws_send")
@@ -233,17 +247,19 @@ public func ws_recvfrom(
     var storage = sockaddr_storage()
     var storageLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
     var count: Int
+    let truncation = isMessageOriented(fd.rawValue) ? CInt(MSG_TRUNC) : 0
     repeat {
         count = withUnsafeMutableBytes(of: &storage) { raw in
             Glibc.recvfrom(
-                fd.rawValue, buffer, Int(length), linuxFlags, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self),
-                &storageLength)
+                fd.rawValue, buffer, Int(length), linuxFlags | truncation,
+                raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), &storageLength)
         }
     } while count == -1 && errno == EINTR
     let code = errno
     let reenable = CInt(MSG_PEEK) | CInt(MSG_DONTWAIT) | (linuxFlags & CInt(MSG_OOB))
     _ = try? notifier.receive(fd, into: UnsafeMutableRawBufferPointer(start: nil, count: 0), flags: reenable)
     if count < 0 { return fail(wsaCode(Errno(rawValue: code)), SOCKET_ERROR) }
+    if count > Int(length) { return fail(10040, SOCKET_ERROR) }  // WSAEMSGSIZE: datagram truncated
     if let from, storageLength > 0 {
         let problem = withUnsafeBytes(of: storage) { raw in storeAddress(raw.baseAddress!, storageLength, into: from, fromlen) }
         if let problem { return fail(problem, SOCKET_ERROR) }
