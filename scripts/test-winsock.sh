@@ -78,14 +78,22 @@ build_one() {  # $1 = name
         fi
     fi
     if [ "$NATIVE_OK" = 1 ]; then
-        # shellcheck disable=SC2086
-        gcc -O1 -Wall -o "$BUILD/native/$n" "$src" $NATIVE_CFLAGS $NATIVE_LIBS -lpthread \
-            >"$OUT/$n.native.build" 2>&1 || rm -f "$BUILD/native/$n"
+        # Rebuilt when the scenario, the harness or the library copy changed.
+        local exe=$BUILD/native/$n stale=0
+        for dep in "$src" "$SCEN/scenario.h" "$BUILD/lib/libEventSelectWinsock.so"; do
+            [ -e "$dep" ] && [ ! "$exe" -nt "$dep" ] && stale=1
+        done
+        [ -n "${WINSOCK_NATIVE_LIBS:-}" ] && stale=1   # flags from outside: always rebuild
+        if [ $stale = 1 ]; then
+            # shellcheck disable=SC2086
+            gcc -O1 -Wall -o "$BUILD/native/$n" "$src" $NATIVE_CFLAGS $NATIVE_LIBS -lpthread \
+                >"$OUT/$n.native.build" 2>&1 || rm -f "$BUILD/native/$n"
+        fi
     fi
 }
 export -f build_one
 export SCEN BUILD OUT WINE_OK NATIVE_OK NATIVE_CFLAGS NATIVE_LIBS
-printf '%s\n' "${NAMES[@]}" | xargs -P 2 -I{} bash -c 'build_one {}'
+printf '%s\n' "${NAMES[@]}" | xargs -P "$JOBS" -I{} bash -c 'build_one {}'
 
 # ---- run --------------------------------------------------------------------------------------
 if [ "$WINE_OK" = 1 ]; then
