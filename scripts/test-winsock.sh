@@ -43,7 +43,9 @@ if [ "${WINSOCK_SKIP_WINE:-0}" != 1 ]; then
             echo "installing gcc-mingw-w64-x86-64 and wine64 ..." >&2
             for attempt in 1 2 3 4 5 6; do
                 DEBIAN_FRONTEND=noninteractive apt-get install -y -q gcc-mingw-w64-x86-64 wine64 wine >/dev/null 2>&1 && break
-                sleep 10   # dpkg lock held by another install: retry
+                # A fresh machine has no package lists yet; a busy dpkg lock clears after a while.
+                [ "$attempt" = 1 ] && apt-get update -qq >/dev/null 2>&1
+                sleep 10
             done
         fi
     fi
@@ -60,6 +62,7 @@ NATIVE_CFLAGS=${WINSOCK_NATIVE_CFLAGS:-}
 NATIVE_LIBS=${WINSOCK_NATIVE_LIBS:-}
 if [ "${WINSOCK_SKIP_NATIVE:-0}" != 1 ]; then
     if [ -z "$NATIVE_CFLAGS$NATIVE_LIBS" ]; then
+        scripts/ensure-deps.sh >&2 || loud "scripts/ensure-deps.sh failed (liburing, Swift): the native build may fail"
         # shellcheck source=/dev/null
         . "$SCEN/native-flags.sh"
     fi
