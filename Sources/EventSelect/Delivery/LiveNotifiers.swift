@@ -29,7 +29,7 @@ enum LiveNotifiers {
     static let reapSequence = Atomic<UInt64>(0)
 
     static func add(_ id: ObjectIdentifier, _ backend: any Backend) {
-        if let kicks = KickChannel.current { try? backend.watch(kicks, token: Token.kick.raw) }
+        if let kicks = Doorbell.current { try? backend.watch(kicks, token: Token.kick.raw) }
         entries.withLock { entries in
             var entry = Entry(id: id, reaper: Reaper(backend), thread: nil)
             if backgroundWanted.load(ordering: .acquiring) { entry.thread = BackgroundDelivery.start(entry.reaper) }
@@ -71,7 +71,8 @@ enum LiveNotifiers {
     /// `afterWake`: a ppoll over the backends' descriptors just returned.
     static func driveAll(afterWake: Bool = false) {
         let snapshot = entries.withLock { $0 }  // copy-on-write: a retain, no allocation
-        for entry in snapshot { entry.reaper.drain(afterWake: afterWake) }
+        // By index: no copy (and retain) of each entry's thread reference.
+        for index in snapshot.indices { snapshot[index].reaper.drain(afterWake: afterWake) }
         Registry.shared.recheckSuspects()
     }
 
@@ -97,7 +98,7 @@ enum LiveNotifiers {
     /// read): the socket is looked at again instead.
     static func dispatch(_ token: UInt64, _ bits: UInt32, sequence: UInt64) {
         if token == Token.kick.raw {
-            KickChannel.drain()
+            Doorbell.drain()
             return
         }
         guard let registration = Registry.shared.registration(token: token) else { return }
