@@ -10,6 +10,9 @@ let package = Package(
     // (scripts/check-example.sh checks both).
     products: [
         .library(name: "EventSelect", targets: ["EventSelect"]),
+        // Winsock's own C API (winsock2.h, windows.h, ws2tcpip.h in include/eventselect/compat) as a
+        // shared library for C programs: a thin layer over EventSelect.
+        .library(name: "EventSelectWinsock", type: .dynamic, targets: ["EventSelectWinsock"]),
         .executable(name: "eventselect-demo", targets: ["EventSelectDemo"]),
         .executable(name: "eventselect-bench", targets: ["EventSelectBench"]),
     ],
@@ -46,6 +49,20 @@ let package = Package(
             name: "EventSelectTools",
             dependencies: [
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        // Compile-time checks that the compat headers keep Windows' struct layouts, which the
+        // Winsock layer reads and writes by offset.
+        .target(
+            name: "CEventSelectWinsock",
+            cSettings: [.headerSearchPath("../../include/eventselect/compat")]
+        ),
+        .target(
+            name: "EventSelectWinsock",
+            dependencies: [
+                "EventSelect",
+                "CEventSelectWinsock",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
@@ -87,6 +104,11 @@ let package = Package(
                 "EventSelectTestPeer",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
+        ),
+        // The Winsock C API, driven from C programs compiled with gcc against the compat headers.
+        .testTarget(
+            name: "EventSelectWinsockTests",
+            dependencies: ["EventSelectWinsock"]
         ),
     ]
 )
