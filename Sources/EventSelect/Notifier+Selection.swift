@@ -71,8 +71,10 @@ extension Notifier {
             // This selection replaces any other, in this process or another (rule 14).
             state.claim(events, target)
             guard !events.isEmpty else { return }
+            // Reported before this selection: what the look below records is not "reported" yet.
+            let reportedBefore = state.reported
             // Arm before looking, so an edge between the look and the arm cannot be missed.
-            try arm(&state, registration.token, fd)
+            let newlyArmed = try arm(&state, registration.token, fd)
             let before = state.connection
             if before != .connected && before != .listening && before != .connectionless {
                 state.refreshConnection(fd)
@@ -98,6 +100,8 @@ extension Notifier {
             // This look is the truth as of now: readiness collected before it (maybe while the
             // socket was not selected, for data consumed since) is looked at again if delivered.
             state.markReenabled()
+            // A fresh arm reports what holds as an edge: only an existing arm tells arrivals apart.
+            if !messageMode && !newlyArmed { state.rearmArrivals(reportedBefore, fd: fd) }
             // Everything recorded and selected is delivered now: event mode sets the object if the
             // record intersects the selection (docs/SEMANTICS.md rule 13), message mode posts it.
             state.deliver(recorded: state.pending)
@@ -105,11 +109,14 @@ extension Notifier {
     }
 
     /// Arms the socket in this notifier's backend unless it already is.
-    func arm(_ state: inout RegistrationState, _ token: Token, _ fd: CInt) throws(Errno) {
+    /// - Returns: whether it armed it now.
+    @discardableResult
+    func arm(_ state: inout RegistrationState, _ token: Token, _ fd: CInt) throws(Errno) -> Bool {
         let set = engine.interestSet
-        if state.arms.contains(where: { $0.backend === set }) { return }
+        if state.arms.contains(where: { $0.backend === set }) { return false }
         try set.arm(fd, token: token.raw)
         state.arms.append(Arm(backend: set, fd: fd, keyed: true))
+        return true
     }
 
     /// Reads and clears the recorded network events. Models `WSAEnumNetworkEvents`.

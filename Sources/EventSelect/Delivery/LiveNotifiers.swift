@@ -107,11 +107,13 @@ enum LiveNotifiers {
             guard state.ownedHere else { return }
             var probe = Probe(remembered: state.knownFD, identity: registration.identity)
             var bits = bits
-            if state.local.pointee.reenabledAt >= sequence {
+            let stale = state.local.pointee.reenabledAt >= sequence
+            if stale {
                 guard let fd = probe.fd, let current = try? levelCheck(fd) else { return }
                 bits = current
             }
-            let recorded = state.observeForDelivery(bits, probe: &probe)
+            // A stale report is no arrival: what the look finds may have been there before.
+            let recorded = state.observeForDelivery(bits, probe: &probe, arrival: !stale)
             if !recorded.isEmpty { state.deliver(recorded: recorded) }
         }
     }

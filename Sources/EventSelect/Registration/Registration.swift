@@ -155,6 +155,13 @@ struct LocalState {
     var reenabling: NetworkEvents = []
     /// A delivery left an event to an in-flight re-enabling call: it must look again.
     var deferredCheck = false
+    /// Event mode: reported events that a re-selection re-armed for the next arrival (new data,
+    /// a new connection), which records them again although they were not
+    /// re-enabled (docs/SEMANTICS.md rule 13). One arrival each; cleared by their re-enabling call
+    /// and by the next selection.
+    var rearmed: NetworkEvents = []
+    /// Bytes queued for reading when FD_READ was re-armed.
+    var rearmedBytes: CInt = 0
     /// `LiveNotifiers.reapSequence` at the last `enumNetworkEvents` that found nothing recorded.
     var emptyLookAt: UInt64 = .max
     /// `Registration.retired` and `.descriptorCount`: guarded by the registry's lock, not the slot's.

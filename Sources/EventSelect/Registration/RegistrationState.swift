@@ -109,6 +109,7 @@ struct RegistrationState {
             local.pointee.epoch = slot.pointee.owner_epoch
         }
         undelivered = []
+        local.pointee.rearmed = []
     }
 
     // MARK: recording and delivery
@@ -127,6 +128,24 @@ struct RegistrationState {
     mutating func reenable(_ event: NetworkEvents) {
         pending.remove(event)
         reported.remove(event)
+        local.pointee.rearmed.remove(event)
+    }
+
+    /// Event mode, after a selection has looked at the socket: the selected arrival events that
+    /// were reported before it (`reportedBefore`) and stay reported are re-armed, so that the next arrival records them again. On Windows a
+    /// re-issued WSAEventSelect records a new connection or new data although the event was
+    /// reported and not re-enabled, while what already held stays quiet (Wine tests
+    /// test_accept_events, test_read_events, test_oob_events: event mode, after select / select(0)
+    /// / select; docs/SEMANTICS.md rule 13).
+    ///
+    /// Only FD_READ and FD_ACCEPT: an arrival of either is told apart from other wake-ups of the
+    /// socket (more bytes queued than at the selection; a listener wakes only for connections).
+    /// Urgent data wakes a socket twice (the urgent pointer, then the byte), so FD_OOB is not
+    /// re-armed: EventSelect records it again only after `receive(MSG_OOB)`.
+    mutating func rearmArrivals(_ reportedBefore: NetworkEvents, fd: CInt) {
+        let rearmed = mask.intersection(reportedBefore).intersection(reported).intersection([.read, .accept])
+        local.pointee.rearmed = rearmed
+        if rearmed.contains(.read) { local.pointee.rearmedBytes = (try? bytesReadable(fd)) ?? 0 }
     }
 
     /// A re-enabling call starts: `event` is re-enabled and left to the call until it finishes.
@@ -161,7 +180,25 @@ struct RegistrationState {
 
     /// Observes readiness for delivery: events whose re-enabling call is in flight are left to it
     /// (recording them now could report data or a connection the call is about to consume).
-    mutating func observeForDelivery(_ bits: UInt32, probe: inout Probe) -> NetworkEvents {
+    /// `arrival`: the bits are the backend's report of a change, not a look at the level.
+    mutating func observeForDelivery(_ bits: UInt32, probe: inout Probe, arrival: Bool) -> NetworkEvents {
+        // An arrival after a re-selection records a re-armed event again (`rearmArrivals`): only
+        // when the backend reports a change, never on a level check.
+        var rearmed = arrival ? local.pointee.rearmed.intersection(reported) : []
+        if rearmed.contains(.read) {
+            // Only more bytes than at the selection are an arrival (not a wake-up for room to send).
+            let queued = probe.fd.flatMap { try? bytesReadable($0) } ?? 0
+            if queued <= local.pointee.rearmedBytes { rearmed.remove(.read) }
+        }
+        guard !rearmed.isEmpty else { return observeLeavingInFlight(bits, probe: &probe) }
+        reported.subtract(rearmed)
+        let recorded = observeLeavingInFlight(bits, probe: &probe)
+        reported.formUnion(rearmed)
+        local.pointee.rearmed.subtract(recorded)
+        return recorded
+    }
+
+    private mutating func observeLeavingInFlight(_ bits: UInt32, probe: inout Probe) -> NetworkEvents {
         let inFlight = local.pointee.reenabling.subtracting(reported)
         guard !inFlight.isEmpty else { return observe(bits, probe: &probe) }
         reported.formUnion(inFlight)
