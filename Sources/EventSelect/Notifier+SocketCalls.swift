@@ -67,8 +67,8 @@ extension Notifier {
     }
 
     /// The end of a re-enabling call on `fd`: marks `event` re-enabled and, unless the call proved
-    /// that nothing is left (`drained`: a short stream receive), looks at the socket again and records what still holds
-    /// (docs/SEMANTICS.md rule 10).
+    /// that nothing is left (`drained`: a short stream receive), looks at the socket again and
+    /// records what still holds (docs/SEMANTICS.md rule 10).
     ///
     /// `registration` may come from the descriptor cache unverified. A call the kernel rejected as
     /// not a socket or not open shows the cache was stale: the re-enabling is undone. Before

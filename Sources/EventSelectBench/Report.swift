@@ -328,10 +328,16 @@ struct Report {
             }
         }
         do {
-            let what = "W4 at the fd limit within 10% of its own W1"
+            let what = "W4 at the fd limit within 10% of its own W1 (CPU time per round trip, same process)"
             let rows = ours.filter { $0.workload == "W4" && $0.extraValue("fd_limit_run") == 1 }
             if rows.isEmpty { out.append("| \(what) | — | not measured |") }
             for r in rows {
+                if let cpu = r.extraValue("cpu_ns_per_op"), let baseCPU = r.extraValue("baseline_cpu_ns_per_op") {
+                    let ratio = cpu / baseCPU
+                    let wall = w4Reference(r).map { "; wall \(grouped(r.nsPerOp)) vs \(grouped($0)) ns" } ?? ""
+                    out.append("| \(what) | \(label(r)), \(grouped(Double(r.connections))) idle selected | \(atMost(ratio, 1.10, "\(format2(ratio))x: \(grouped(cpu)) vs \(grouped(baseCPU)) CPU ns\(wall)")) |")
+                    continue
+                }
                 guard let reference = w4Reference(r) else { continue }
                 let ratio = r.nsPerOp / reference
                 out.append("| \(what) | \(label(r)), \(grouped(Double(r.connections))) idle selected | \(atMost(ratio, 1.10, "\(format2(ratio))x: \(grouped(r.nsPerOp)) vs \(grouped(reference)) ns")) |")

@@ -504,7 +504,7 @@ func runW4(_ config: Config, _ notifier: Notifier, idle: Int?, _ budget: Budget)
     let queue = try MessageQueue()
     let active = try PingPong(notifier, config.mode, try Net.unixPair(), queue: queue)
     // The same process, the same active pair, no idle set: the reference for the ratio.
-    let (baseline, _) = try timeBatches(budget, active.run)
+    let (baseline, baselineCPU, _, _) = try timeBatchesCPU(budget, active.run)
 
     let reserve = 24  // statm, /proc/self/fd, pipes, eventfds made later
     let open = try Limits.openDescriptors()
@@ -531,7 +531,7 @@ func runW4(_ config: Config, _ notifier: Notifier, idle: Int?, _ budget: Budget)
     let rssSelected = try Memory.statm()
     let fdsInUse = try Limits.openDescriptors()
 
-    let (perBatch, ops, syscalls) = try timeBatchesCounting(budget, active.run)
+    let (perBatch, cpuPerBatch, ops, syscalls) = try timeBatchesCPU(budget, active.run)
     guard !idleEvent.isSet, queue.count == 0 else { throw BenchError("W4: an idle socket reported an event") }
     let ns = median(perBatch)
     let selected = idleFDs.count
@@ -541,6 +541,7 @@ func runW4(_ config: Config, _ notifier: Notifier, idle: Int?, _ budget: Budget)
     return BenchResult(peer: config.name, workload: "W4", transport: "unix", connections: selected,
                        nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: perSelected, iterations: ops,
                        extra: (syscalls.map { [("syscalls_per_op", $0)] } ?? []) + [("baseline_ns_per_op", median(baseline)),
+                               ("cpu_ns_per_op", median(cpuPerBatch)), ("baseline_cpu_ns_per_op", median(baselineCPU)),
                                ("bytes_per_socket_incl_socketpair", perSelectedWithSockets),
                                ("bytes_per_socket_shared_mapping", perSelectedShared),
                                ("rss_delta_selecting", Double(rssSelected.resident - rssSockets.resident)),
