@@ -5,9 +5,11 @@
 # with Tests/WinsockScenarios/expected/NAME.txt (what Windows does). NAME.wine.txt, where present,
 # records a known Wine deviation (the scenario's comment names Wine's todo_wine test).
 #
-# One line per scenario, then exactly "N passed, M failed". A scenario fails when the native trace
-# differs from the expected one, or when Wine's trace matches neither the expected trace nor the
-# recorded deviation. Where Wine cannot be installed or run, the native half still runs.
+# The native programs run twice: on the default backend (io_uring where the kernel allows it) and
+# with EVENTSELECT_FORCE_EPOLL=1. One line per scenario, then exactly "N passed, M failed". A
+# scenario fails when a native trace differs from the expected one, or when Wine's trace matches
+# neither the expected trace nor the recorded deviation. Where Wine cannot be installed or run, the
+# native half still runs.
 #
 #   scripts/test-winsock.sh [NAME...]     run all scenarios, or only the named ones
 # Environment:
@@ -125,8 +127,10 @@ run_one() {  # $1 = name
     [ "$WINE_OK" = 1 ] && run_wine "$n"
     if [ "$NATIVE_OK" = 1 ]; then
         if [ -x "$BUILD/native/$n" ]; then
+            # Once on the default backend (io_uring where the kernel allows it), once on epoll.
             (cd "$BUILD/native" && timeout "$TIMEOUT" "./$n" </dev/null >"$OUT/$n.native" 2>"$OUT/$n.native.err")
-        else echo "(build failed)" >"$OUT/$n.native"; fi
+            (cd "$BUILD/native" && EVENTSELECT_FORCE_EPOLL=1 timeout "$TIMEOUT" "./$n" </dev/null >"$OUT/$n.epoll" 2>"$OUT/$n.epoll.err")
+        else echo "(build failed)" >"$OUT/$n.native"; cp "$OUT/$n.native" "$OUT/$n.epoll"; fi
     fi
 }
 export -f run_one
@@ -136,12 +140,14 @@ printf '%s\n' "${NAMES[@]}" | xargs -P "$JOBS" -I{} bash -c 'run_one {}'
 pass=0; fail=0
 for n in "${NAMES[@]}"; do
     exp=$SCEN/expected/$n.txt wexp=$SCEN/expected/$n.wine.txt
-    bad=0; native=skipped; wine=skipped
+    bad=0; native=skipped; epoll=skipped; wine=skipped
     if [ ! -f "$exp" ]; then native="no-expected-trace"; bad=1; fi
     if [ "${WINSOCK_SKIP_NATIVE:-0}" != 1 ]; then
-        if [ "$NATIVE_OK" != 1 ]; then native=unavailable; bad=1
-        elif [ -f "$exp" ] && cmp -s "$exp" "$OUT/$n.native"; then native=ok
-        else native=MISMATCH; bad=1; fi
+        if [ "$NATIVE_OK" != 1 ]; then native=unavailable; epoll=unavailable; bad=1
+        elif [ -f "$exp" ]; then
+            if cmp -s "$exp" "$OUT/$n.native"; then native=ok; else native=MISMATCH; bad=1; fi
+            if cmp -s "$exp" "$OUT/$n.epoll"; then epoll=ok; else epoll=MISMATCH; bad=1; fi
+        fi
     fi
     if [ "$WINE_OK" = 1 ] && [ -f "$SCEN/expected/$n.wine-skip" ]; then
         wine="skipped-known($(head -c 60 "$SCEN/expected/$n.wine-skip" | tr '\n' ' '))"
@@ -161,10 +167,12 @@ for n in "${NAMES[@]}"; do
         [ "$wine" != MISMATCH ] && [ "${wine_retried:-0}" = 1 ] && wine="$wine(second-run)"
         wine_retried=0
     fi
-    if [ $bad = 0 ]; then pass=$((pass + 1)); printf 'ok   %-40s native=%s wine=%s\n' "$n" "$native" "$wine"
-    else fail=$((fail + 1)); printf 'FAIL %-40s native=%s wine=%s\n' "$n" "$native" "$wine"
-        for half in native wine; do
-            st=$native; [ $half = wine ] && st=$wine
+    if [ $bad = 0 ]; then pass=$((pass + 1)); printf 'ok   %-40s native=%s epoll=%s wine=%s\n' "$n" "$native" "$epoll" "$wine"
+    else fail=$((fail + 1)); printf 'FAIL %-40s native=%s epoll=%s wine=%s\n' "$n" "$native" "$epoll" "$wine"
+        for half in native epoll wine; do
+            st=$native; [ $half = wine ] && st=$wine; [ $half = epoll ] && st=$epoll
+            # The epoll trace is shown only where it differs from the default backend's.
+            [ $half = epoll ] && cmp -s "$OUT/$n.native" "$OUT/$n.epoll" && continue
             if [ "$st" = MISMATCH ]; then
                 ref=$exp; [ $half = wine ] && [ -f "$wexp" ] && ref=$wexp
                 diff -u --label expected --label "$half" "$ref" "$OUT/$n.$half" | sed 's/^/     /' | head -40
