@@ -48,6 +48,8 @@ private final class ModelRun {
     var steps = 0
     /// Calls made, by kind (printed with EVENTSELECT_MODEL_STATS=1).
     var counts: [String: Int] = [:]
+    /// EVENTSELECT_MODEL_TRACE=<socket id>: prints every call on that socket with the model's view.
+    let traced: Int? = getenv("EVENTSELECT_MODEL_TRACE").flatMap { Int(String(cString: $0)) }
 
     init(backend: NotifierBackend, seed: UInt64, twoProcess: Bool) throws {
         notifier = try Notifier(backend: backend)
@@ -231,7 +233,7 @@ private final class ModelRun {
             let info = try notifier.duplicateSocket(fd, for: getpid())
             let copy = try notifier.socket(from: info)
             connections[id]!.aliases.append(copy.rawValue)
-        case 67..<70 where connection.aliases.count > 1:
+        case 67..<70 where connection.aliases.count > 1 && !tcpClosed(connection):
             log.append("close(#\(id) fd \(alias)) of \(connection.aliases.count)")
             try notifier.close(fd)  // the registration stays while another descriptor remains (rule 17)
             connections[id]!.aliases.removeAll { $0 == alias }
@@ -254,6 +256,11 @@ private final class ModelRun {
         default:
             return false
         }
+        if log.count > mark, let traced {
+            for line in log[mark...] where line.contains("#\(traced) ") || line.contains("#\(traced))") {
+                print("trace step \(steps): \(line) [model: \(model.sockets[traced].map { "mask \($0.mask) pending \($0.pending) reported \($0.reported) bytes \($0.bytesReadable) closed \($0.peerClosed)" } ?? "gone")]")
+            }
+        }
         if log.count > mark {
             let last = log[mark]
             let kind = String(last.prefix { $0 != "(" && $0 != " " || last.hasPrefix("driver") && $0 == " " || last.hasPrefix("peer") && $0 == " " })
@@ -261,6 +268,14 @@ private final class ModelRun {
         }
         if log.count > 40 { log.removeFirst(log.count - 40) }
         return true
+    }
+
+    /// A TCP connection in TCP_CLOSE (local shutdown then the peer's FIN, or a reset): closing one
+    /// of its descriptors may let this process's registration go and a later selection make a new
+    /// one, which meets the known disagreement of firstSelectionOfAClosedTCPConnection.
+    private func tcpClosed(_ connection: Connection) -> Bool {
+        let socket = model[socket: connection.id]
+        return connection.tcp && socket.peerClosed && (connection.writeShut || socket.peerCloseError != 0)
     }
 
     // MARK: calls with more than one effect
@@ -429,7 +444,7 @@ private final class ModelRun {
         guard let peer else { return }
         for peerFD in peerEventFDs.sorted() {
             let set = model.isSet(1000 + peerFD)
-            let answer = try peer.call("wait \(peerFD) \(set ? 5000 : 0)")
+            let answer = try peer.call("wait \(peerFD) \(set ? 4000 : 0)")
             guard answer == (set ? "set" : "timeout") else {
                 throw ModelMismatch(description: "peer event of fd \(peerFD): \(answer); the model has it \(set ? "set" : "reset")")
             }
@@ -437,7 +452,7 @@ private final class ModelRun {
         let expectedPeer = model.takeMessages(Self.peerQueueID)
         var actualPeer: [ModelMessage] = []
         for index in 0...expectedPeer.count {
-            let answer = try peer.call("next \(index < expectedPeer.count ? 5000 : 0)")
+            let answer = try peer.call("next \(index < expectedPeer.count ? 4000 : 0)")
             let words = answer.split(separator: " ")
             guard words.count == 5, words[0] == "msg" else { break }
             let lParam = UInt32(words[4])!

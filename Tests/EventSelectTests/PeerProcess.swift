@@ -77,6 +77,20 @@ final class PeerProcess {
         return try readLine(timeout: timeout)
     }
 
+    /// Sends one command without waiting for its answer (several peers can then work at once);
+    /// `answer` reads it.
+    func submit(_ command: String) throws {
+        let bytes = Array((command + "\n").utf8)
+        guard bytes.withUnsafeBytes({ write(input, $0.baseAddress, bytes.count) }) == bytes.count else {
+            throw SocketError(description: "peer \(pid) is gone (write)")
+        }
+    }
+
+    /// The answer to a `submit`ted command (bounded wait).
+    func answer(timeout: Duration = mustHappen) throws -> String {
+        try readLine(timeout: timeout)
+    }
+
     /// `call`, expecting "ok <n>" or "ok"; returns n (or 0).
     @discardableResult
     func ok(_ command: String) throws -> Int {
