@@ -260,7 +260,8 @@ private final class ModelRun {
         }
         if log.count > mark, let traced {
             for line in log[mark...] where line.contains("#\(traced) ") || line.contains("#\(traced))") {
-                print("trace step \(steps): \(line) [model: \(model.sockets[traced].map { "mask \($0.mask) pending \($0.pending) reported \($0.reported) bytes \($0.bytesReadable) closed \($0.peerClosed)" } ?? "gone")]")
+                let text = "trace step \(steps): \(line) [model: \(model.sockets[traced].map { "mask \($0.mask) pending \($0.pending) reported \($0.reported) bytes \($0.bytesReadable) closed \($0.peerClosed) target \($0.target)" } ?? "gone")]\n"
+                _ = Array(text.utf8).withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
             }
         }
         if log.count > mark {
