@@ -33,10 +33,14 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
+        // Per-thread syscall counter (perf_event_open on raw_syscalls:sys_enter) for the bench's
+        // "syscalls per op" figures; the same source as the micro-benchmarks package's.
+        .target(name: "CBenchCounters", path: "Benchmarks/Sources/CSyscallCounter"),
         .executableTarget(
             name: "EventSelectBench",
             dependencies: [
                 "EventSelect",
+                "CBenchCounters",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

@@ -9,7 +9,8 @@
  *   W1  count = round trips per batch            (default 5000)
  *   W2  count = connections (default: 64 and 4096, two lines)
  *       iters = rounds per batch                (default 65536/count, >= 1)
- *   W3  count = select+cancel ops per batch       (default 20000)
+ *   W3  count = select+cancel cycles per batch    (default 20000);
+ *       one op (ns_per_op) = one selection call, i.e. half a cycle
  *   W4  count = idle registered sockets, "max" = as many as RLIMIT_NOFILE
  *       allows (default: 10000 and max, two lines)
  *       iters = W1 round trips per batch          (default 5000)
@@ -35,6 +36,8 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <sys/syscall.h>
+#include <linux/perf_event.h>
 
 #ifndef PEER_NAME
 #error "define PEER_NAME before including harness.h"
@@ -246,6 +249,63 @@ static void raise_nofile(void)
 
 static const char *g_transport_name;
 
+/* ---- syscall counting ------------------------------------------------------
+ * This thread's system calls through perf_event_open on raw_syscalls:sys_enter
+ * (needs tracefs and root or a permissive perf_event_paranoid).  Results carry
+ * "syscalls_per_op" when it works; reading the counter is one read(2), kept
+ * outside every timed region. */
+static int g_sysfd = -2;
+static double g_sys_count;      /* syscalls counted in the measured parts */
+static double g_sys_ops;        /* ops they cover */
+static double g_cpu_ns = -1;    /* W1/W4: median thread CPU time per op, when measured */
+
+/* This thread's CPU time: a single-threaded ping-pong never sleeps, so on an idle machine this
+ * equals its latency, and on a loaded one it leaves out the time other work had the CPU. */
+static uint64_t cpu_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        fail("clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static long long sys_now(void)
+{
+    if (g_sysfd == -2) {
+        g_sysfd = -1;
+        FILE *f = fopen("/sys/kernel/tracing/events/raw_syscalls/sys_enter/id", "r");
+        long id = -1;
+        if (f) {
+            if (fscanf(f, "%ld", &id) != 1)
+                id = -1;
+            fclose(f);
+        }
+        if (id >= 0) {
+            struct perf_event_attr attr;
+            memset(&attr, 0, sizeof attr);
+            attr.type = PERF_TYPE_TRACEPOINT;
+            attr.size = sizeof attr;
+            attr.config = (unsigned long long)id;
+            attr.exclude_hv = 1;
+            g_sysfd = (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+        }
+    }
+    unsigned long long v;
+    if (g_sysfd < 0 || read(g_sysfd, &v, sizeof v) != (ssize_t)sizeof v)
+        return -1;
+    return (long long)v;
+}
+
+/* Adds the syscalls since `before` (one read(2) of the counter excluded) for `ops` ops. */
+static void sys_add(long long before, double ops)
+{
+    long long after = sys_now();
+    if (before < 0 || after < 0)
+        return;
+    g_sys_count += (double)(after - before - 1);
+    g_sys_ops += ops;
+}
+
 /* One JSON line; negative numbers mean "not applicable" and print as null. */
 static void emit(const char *workload, long connections, double ns_per_op,
                  double ops_per_s, double bytes_per_socket, long iterations)
@@ -260,6 +320,10 @@ static void emit(const char *workload, long connections, double ns_per_op,
     else printf(",\"ops_per_s\":null");
     if (bytes_per_socket >= 0) printf(",\"bytes_per_socket\":%.1f", bytes_per_socket);
     else printf(",\"bytes_per_socket\":null");
+    if (g_sys_ops > 0) printf(",\"syscalls_per_op\":%.2f", g_sys_count / g_sys_ops);
+    if (g_cpu_ns >= 0) printf(",\"cpu_ns_per_op\":%.1f", g_cpu_ns);
+    g_sys_count = g_sys_ops = 0;
+    g_cpu_ns = -1;
     printf(",\"iterations\":%ld,\"batches\":%d}\n", iterations, BATCHES);
     if (fflush(stdout) != 0)
         fail("fflush(stdout)");
@@ -331,17 +395,22 @@ static inline void round_trip(int a, int b)
 /* Returns median ns per round trip over BATCHES batches of n. */
 static double pingpong(int a, int b, long n)
 {
-    uint64_t t[BATCHES];
+    uint64_t t[BATCHES], c[BATCHES];
     long warm = n < 2000 ? n : 2000;
     g_mode = MODE_PINGPONG;
     for (long i = 0; i < warm; i++)
         round_trip(a, b);
+    long long s0 = sys_now();
     for (int k = 0; k < BATCHES; k++) {
+        uint64_t c0 = cpu_ns();
         uint64_t t0 = now_ns();
         for (long i = 0; i < n; i++)
             round_trip(a, b);
         t[k] = now_ns() - t0;
+        c[k] = cpu_ns() - c0;
     }
+    sys_add(s0, (double)BATCHES * (double)n);
+    g_cpu_ns = median_u64(c, BATCHES) / (double)n;
     g_mode = MODE_NONE;
     return median_u64(t, BATCHES) / (double)n;
 }
@@ -365,11 +434,13 @@ static void run_w1(long n)
 }
 
 /* ---- W2: fan-in ------------------------------------------------------------ */
-static void fanin_round(int (*pairs)[2], long c, uint64_t *elapsed)
+static void fanin_round(int (*pairs)[2], long c, uint64_t *elapsed, uint64_t *cpu)
 {
     static const char msg[MSG_SIZE] = "EventSelect fan-in message, 64 bytes long......................";
     for (long i = 0; i < c; i++)               /* client side: not timed */
         write_exact(pairs[i][0], msg, MSG_SIZE);
+    long long s0 = sys_now();
+    uint64_t c0 = cpu_ns();
     uint64_t t0 = now_ns();
     g_fanin_got = 0;
     for (long guard = 0; g_fanin_got < c; guard++) {
@@ -378,6 +449,8 @@ static void fanin_round(int (*pairs)[2], long c, uint64_t *elapsed)
         be_wait();
     }
     *elapsed += now_ns() - t0;
+    *cpu += cpu_ns() - c0;
+    sys_add(s0, (double)c);
 }
 
 static void run_w2(long c, long rounds)
@@ -396,12 +469,14 @@ static void run_w2(long c, long rounds)
     }
     be_flush();
     g_mode = MODE_FANIN;
-    uint64_t warm = 0;
-    fanin_round(pairs, c, &warm);
+    uint64_t warm = 0, warm_cpu = 0, cpu[BATCHES];
+    fanin_round(pairs, c, &warm, &warm_cpu);
+    g_sys_count = g_sys_ops = 0; /* the warm-up round is not measured */
     for (int k = 0; k < BATCHES; k++) {
         t[k] = 0;
+        cpu[k] = 0;
         for (long r = 0; r < rounds; r++)
-            fanin_round(pairs, c, &t[k]);
+            fanin_round(pairs, c, &t[k], &cpu[k]);
     }
     g_mode = MODE_NONE;
     for (long i = 0; i < c; i++)
@@ -417,13 +492,14 @@ static void run_w2(long c, long rounds)
     g_have = NULL;
     double ns_per_batch = median_u64(t, BATCHES);
     double msgs = (double)c * (double)rounds;
+    g_cpu_ns = median_u64(cpu, BATCHES) / msgs;
     emit("W2", c, ns_per_batch / msgs, msgs * 1e9 / ns_per_batch, -1, (long)msgs);
 }
 
 /* ---- W3: registration churn ------------------------------------------------- */
 static void run_w3(long n)
 {
-    uint64_t t[BATCHES];
+    uint64_t t[BATCHES], cpu[BATCHES];
     int sv[2];
     be_init(g_max_fds);
     make_pair(sv);
@@ -431,18 +507,26 @@ static void run_w3(long n)
     long warm = n < 2000 ? n : 2000;
     for (long i = 0; i < warm; i++)
         be_churn_op(sv[1]);
+    long long s0 = sys_now();
     for (int k = 0; k < BATCHES; k++) {
+        uint64_t c0 = cpu_ns();
         uint64_t t0 = now_ns();
         for (long i = 0; i < n; i++)
             be_churn_op(sv[1]);
         t[k] = now_ns() - t0;
+        cpu[k] = cpu_ns() - c0;
     }
+    /* one op = one selection call; be_churn_op does a select and a cancel */
+    sys_add(s0, 2.0 * (double)BATCHES * (double)n);
     be_churn_end(sv[1]);
     close_sock(sv[0]);
     close_sock(sv[1]);
     be_fini();
-    double ns = median_u64(t, BATCHES) / (double)n;
-    emit("W3", 1, ns, 1e9 / ns, -1, n);
+    /* One op = one selection call (a select or a cancel), as EventSelect's W3 counts it: each
+     * be_churn_op is two. */
+    double ns = median_u64(t, BATCHES) / (2.0 * (double)n);
+    g_cpu_ns = median_u64(cpu, BATCHES) / (2.0 * (double)n);
+    emit("W3", 1, ns, 1e9 / ns, -1, 2 * n);
 }
 
 /* ---- W4: idle scaling ------------------------------------------------------- */

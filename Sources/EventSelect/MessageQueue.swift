@@ -37,12 +37,14 @@ public final class MessageQueue: Sendable {
     /// - Parameter timeout: how long to wait; `.zero` only tests, nil waits forever.
     /// - Returns: the message, or nil on timeout.
     public func next(timeout: Duration?) throws(Errno) -> SocketMessage? {
-        let deadline = Deadline(timeout)
+        // The deadline is computed only once the wait may block (the hot path reads no clock).
+        var deadline: Deadline?
         while true {
             if let message = take() { return message }
             LiveNotifiers.driveAll()
             if let message = take() { return message }
-            let remaining = deadline.remaining
+            if deadline == nil { deadline = Deadline(timeout) }
+            let remaining = deadline!.remaining
             if remaining == 0 { return nil }
             flag.beginPoll()
             defer { flag.endPoll() }

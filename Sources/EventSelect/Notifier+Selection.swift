@@ -58,10 +58,7 @@ extension Notifier {
             return
         }
         try registration.withState { state throws(Errno) in
-            if !state.nonBlocking {
-                try setNonBlocking(fd, true)
-                state.nonBlocking = true
-            }
+            try setNonBlocking(fd, true)
             state.knownFD = fd
             // An accepted socket never records FD_CONNECT (docs/SEMANTICS.md rule 16).
             if Registry.shared.takeAccepted(identity) { state.connectReported = true }
@@ -96,7 +93,7 @@ extension Notifier {
                     state.connectReported = true
                 }
             }
-            var probe = Probe(verified: fd, identity: identity)
+            var probe = Probe(verified: fd)
             _ = state.observe(try levelCheck(fd), probe: &probe)
             // This look is the truth as of now: readiness collected before it (maybe while the
             // socket was not selected, for data consumed since) is looked at again if delivered.
@@ -109,10 +106,10 @@ extension Notifier {
 
     /// Arms the socket in this notifier's backend unless it already is.
     func arm(_ state: inout RegistrationState, _ token: Token, _ fd: CInt) throws(Errno) {
-        let id = ObjectIdentifier(engine)
-        if state.arms.contains(where: { ObjectIdentifier($0.backend) == id }) { return }
-        try engine.arm(fd, token: token.raw)
-        state.arms.append(Arm(backend: engine, fd: fd, keyed: true))
+        let set = engine.interestSet
+        if state.arms.contains(where: { $0.backend === set }) { return }
+        try set.arm(fd, token: token.raw)
+        state.arms.append(Arm(backend: set, fd: fd, keyed: true))
     }
 
     /// Reads and clears the recorded network events. Models `WSAEnumNetworkEvents`.
@@ -133,19 +130,33 @@ extension Notifier {
             event?.reset()
             return NetworkEventRecord(events: [], codes: ErrorCodes())
         }
-        // One lock when something is recorded (the common case after a wait). When nothing is,
-        // deliver what the kernel has reported first, as Windows would have recorded it already.
-        let read = { (drove: Bool) -> NetworkEventRecord? in
-            registration.withState { state -> NetworkEventRecord? in
-                let due = state.pending.intersection(state.mask)
-                if due.isEmpty && !drove { return nil }
-                state.pending.subtract(due)
-                event?.reset()
-                return NetworkEventRecord(events: due, codes: state.codes)
-            }
-        }
-        if let record = read(false) { return record }
+        // One lock when something is recorded (the common case after a wait). When nothing is, the
+        // answer is immediate too, with no delivery pass (the Winsock fan-in pattern enumerates
+        // every socket after a wake, and the wait just delivered all the kernel had): readiness the
+        // kernel reported since is delivered by the next wait. Only a second empty enumeration of
+        // the socket with no delivery pass in between drives the notifiers first, so a program
+        // that polls this call without ever waiting still sees its events.
+        if let record = takeRecord(registration, resetting: event, drove: false) { return record }
         LiveNotifiers.driveAll()
-        return read(true)!
+        return takeRecord(registration, resetting: event, drove: true)!
+    }
+
+    /// Reads and clears the selected part of the record, resetting `event`. Returns nil (touching
+    /// nothing) when nothing is recorded and this is the socket's second empty look since the last
+    /// delivery pass, unless `drove`.
+    private func takeRecord(_ registration: Registration, resetting event: SocketEvent?, drove: Bool)
+        -> NetworkEventRecord?
+    {
+        registration.withState { state -> NetworkEventRecord? in
+            let due = state.pending.intersection(state.mask)
+            if due.isEmpty && !drove {
+                let sequence = LiveNotifiers.reapSequence.load(ordering: .acquiring)
+                if state.local.pointee.emptyLookAt == sequence { return nil }
+                state.local.pointee.emptyLookAt = sequence
+            }
+            state.pending.subtract(due)
+            event?.reset()
+            return NetworkEventRecord(events: due, codes: state.codes)
+        }
     }
 }

@@ -16,7 +16,9 @@ extension Notifier {
     /// closes its descriptor: the flow "duplicate, hand over, close" works, because this process
     /// keeps a private descriptor until the import (or until it exits).
     /// - Throws: EBADF/ENOTSOCK for a bad socket (before anything else); EINVAL for pid 0 or a
-    ///   negative pid; ESRCH when no such process exists; ENOBUFS when too many exports wait.
+    ///   negative pid; ESRCH when no such process exists; ENOBUFS when this process has 256 exports
+    ///   waiting (or the user's list is full of live ones); EACCES when the per-user directory is
+    ///   not this user's alone; EUCLEAN or ETIMEDOUT when the registry is unusable (docs/SECURITY.md).
     public func duplicateSocket(_ socket: FileDescriptor, for process: pid_t) throws(Errno) -> SocketProtocolInfo {
         let (identity, _) = try Registry.shared.resolve(socket.rawValue)
         guard process > 0 else { throw Errno.invalidArgument }
@@ -29,9 +31,12 @@ extension Notifier {
     /// The new descriptor shares everything with the source's: the registration, the record, the
     /// options and the data (docs/SEMANTICS.md rules 19-20). It is checked to be the very socket that was
     /// exported, never another one.
-    /// - Throws: EINVAL for bytes that are not (or no longer) a valid export; EACCES when the
-    ///   information names another process; EALREADY when it was already imported; ESRCH when the
-    ///   source process has exited; ESTALE when the source's socket is gone.
+    /// - Throws: EINVAL for bytes that are not (or no longer) a valid export, or that this user did
+    ///   not make (every byte is authenticated); EACCES when the information names another process;
+    ///   EALREADY when it was already imported (or another import of it is under way); ESRCH when
+    ///   the source process has exited; ESTALE when the source's socket is gone; EMFILE/ENFILE (the
+    ///   information stays good: retry) or ETIMEDOUT when the source did not answer the SCM_RIGHTS
+    ///   request in 5 s (it answers while it waits or delivers through EventSelect).
     public func socket(from info: SocketProtocolInfo) throws(Errno) -> FileDescriptor {
         let fd = try Exports.importSocket(info)
         Registry.shared.forget(fd)

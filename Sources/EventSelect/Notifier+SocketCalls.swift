@@ -25,30 +25,27 @@ extension Notifier {
     /// - Throws: `Errno.wouldBlock` on a non-blocking socket with nothing to read; EBADF, ENOTSOCK.
     public func receive(_ socket: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer, flags: CInt) throws(Errno) -> Int {
         let fd = socket.rawValue
-        let registration = Registry.shared.registration(cached: fd)
+        let (registration, verified) = Registry.shared.registration(cached: fd)
         let event: NetworkEvents = flags & CInt(MSG_OOB) != 0 ? .oob : .read
         // Re-enabled before the call, as Wine's recv_socket does, so data arriving during the call
         // is recorded rather than lost (by the check below, if a delivery deferred to this call).
-        registration?.withState { $0.beginReenabling(event) }
-        var count: Int
-        repeat {
-            count = recv(fd, buffer.baseAddress, buffer.count, flags)
-        } while count == -1 && errno == EINTR
-        let code = errno
-        if let registration {
-            registration.withState { state in
-                let deferred = state.markReenabled(event)
-                guard state.isSelected else { return }
-                // A stream receive that returned less than asked drained the queue; anything that
-                // arrives later is a new edge. Otherwise look again (rule 10).
-                let drained = count > 0 && count < buffer.count && state.isStream
-                    && flags & CInt(MSG_PEEK | MSG_OOB) == 0
-                if drained && !deferred { return }
-                try? recheck(&state, registration.identity, fd)
+        let before = registration?.withState { $0.beginReenabling(event) }
+        let outcome = syscallResult { recv(fd, buffer.baseAddress, buffer.count, flags) }
+        if let registration, let before {
+            // A stream receive that returned less than asked drained the queue; anything that
+            // arrives later is a new edge, so no look is needed (docs/SEMANTICS.md rule 10). (Not
+            // so for datagrams: one receive takes one datagram whatever its size.)
+            let drained: Bool
+            if case .success(let count) = outcome {
+                drained = count > 0 && count < buffer.count && flags & CInt(MSG_PEEK | MSG_OOB) == 0
+            } else {
+                drained = false
             }
+            let error: Errno?
+            if case .failure(let failure) = outcome { error = failure } else { error = nil }
+            finishReenabling(event, registration, verified: verified, before: before, fd, error, drained: drained)
         }
-        if count < 0 { throw Errno(rawValue: code) }
-        return count
+        return try outcome.get()
     }
 
     /// Sends data. A send that fails with `Errno.wouldBlock` re-enables FD_WRITE; a successful one
@@ -58,21 +55,53 @@ extension Notifier {
     /// - Throws: `Errno.wouldBlock` when the send buffer is full; EPIPE, ECONNRESET, EBADF, ENOTSOCK...
     public func send(_ socket: FileDescriptor, _ bytes: UnsafeRawBufferPointer, flags: CInt) throws(Errno) -> Int {
         let fd = socket.rawValue
-        var count: Int
-        repeat {
-            count = Glibc.send(fd, bytes.baseAddress, bytes.count, flags | CInt(MSG_NOSIGNAL))
-        } while count == -1 && errno == EINTR
-        if count >= 0 { return count }
-        let code = errno
-        if code == EWOULDBLOCK, let registration = Registry.shared.registration(cached: fd) {
-            registration.withState { state in
-                state.reenable(.write)
-                state.markReenabled()
-                guard state.isSelected else { return }
-                try? recheck(&state, registration.identity, fd)
+        let outcome = syscallResult { Glibc.send(fd, bytes.baseAddress, bytes.count, flags | CInt(MSG_NOSIGNAL)) }
+        if case .failure(.wouldBlock) = outcome {
+            let (registration, verified) = Registry.shared.registration(cached: fd)
+            if let registration {
+                let before = registration.withState { $0.beginReenabling(.write) }
+                finishReenabling(.write, registration, verified: verified, before: before, fd, nil, drained: false)
             }
         }
-        throw Errno(rawValue: code)
+        return try outcome.get()
+    }
+
+    /// The end of a re-enabling call on `fd`: marks `event` re-enabled and, unless the call proved
+    /// that nothing is left (`drained`: a short stream receive), looks at the socket again and records what still holds
+    /// (docs/SEMANTICS.md rule 10).
+    ///
+    /// `registration` may come from the descriptor cache unverified. A call the kernel rejected as
+    /// not a socket or not open shows the cache was stale: the re-enabling is undone. Before
+    /// anything is recorded for an unverified registration, the descriptor's identity is checked
+    /// (one fstat, only on this path): if the number now names another socket, the re-enabling of
+    /// the old one is undone and the call re-enables the socket it really reached.
+    private func finishReenabling(
+        _ event: NetworkEvents, _ registration: Registration, verified: Bool,
+        before: (pending: NetworkEvents, reported: NetworkEvents), _ fd: CInt, _ error: Errno?, drained: Bool
+    ) {
+        if error == .badFileDescriptor || error == .notSocket {
+            registration.withState { $0.undoReenabling(event, before) }
+            if !verified { Registry.shared.forget(fd) }
+            return
+        }
+        let mustLook = registration.withState { state -> Bool in
+            let deferred = state.markReenabled(event)
+            guard state.isSelected, !(drained && state.isStream) || deferred else { return false }
+            guard verified else { return true }
+            try? recheck(&state, fd)
+            return false
+        }
+        guard mustLook else { return }
+        let actual = Registry.shared.verify(fd, registration)
+        if actual !== registration {
+            registration.withState { $0.undoReenabling(event, before) }
+        }
+        actual?.withState { state in
+            if actual !== registration { state.reenable(event) }
+            state.markReenabled()
+            guard state.isSelected else { return }
+            try? recheck(&state, fd)
+        }
     }
 
     /// Accepts a connection; re-enables FD_ACCEPT (docs/SEMANTICS.md rule 9), which is recorded again at once if
@@ -88,25 +117,19 @@ extension Notifier {
     public func accept(_ socket: FileDescriptor) throws(Errno) -> FileDescriptor {
         let fd = socket.rawValue
         let (_, registration) = try Registry.shared.resolve(fd)
-        let nonBlocking =
-            registration?.withState { state -> Bool in
-                state.beginReenabling(.accept)
-                return state.nonBlocking
-            } ?? (fcntl(fd, F_GETFL) & O_NONBLOCK != 0)
-        var accepted: CInt
-        repeat {
-            accepted = CEventSelect_accept(fd, nonBlocking ? 1 : 0)
-        } while accepted == -1 && errno == EINTR
-        let code = errno
+        // The listener's own flag, not a cached copy (the program may have changed it with fcntl).
+        let nonBlocking = try isNonBlocking(fd)
+        _ = registration?.withState { state in state.beginReenabling(.accept) }
+        let outcome = syscallResult { CEventSelect_accept(fd, nonBlocking ? 1 : 0) }
         let inherited = registration?.withState { state -> (NetworkEvents, Target, CInt, CInt)? in
             state.markReenabled(.accept)
             guard state.isSelected else { return nil }
-            try? recheck(&state, registration!.identity, fd)
+            try? recheck(&state, fd)
             // Only this process holds the listener's event object or queue to hand on.
             guard state.ownedHere else { return nil }
             return (state.mask, state.target, state.socketType, state.family)
         }
-        if accepted < 0 { throw Errno(rawValue: code) }
+        let accepted = try outcome.get()
         guard let (mask, target, socketType, family) = inherited ?? nil else {
             Registry.shared.forget(accepted)
             if let identity = try? SocketIdentity(of: accepted) { Registry.shared.markAccepted(identity) }
@@ -126,7 +149,6 @@ extension Notifier {
         let identity = try SocketIdentity(of: fd)
         let registration = try Registry.shared.registration(for: identity, socket: fd)
         try registration.withState { state throws(Errno) in
-            state.nonBlocking = true
             state.knownFD = fd
             state.socketType = socketType
             state.family = family
@@ -142,7 +164,7 @@ extension Notifier {
             // (an acceptor that hands connections to other processes selects just FD_ACCEPT).
             guard !mask.subtracting(.accept).isEmpty else { return }
             try arm(&state, registration.token, fd)
-            try recheck(&state, identity, fd)
+            try recheck(&state, fd)
         }
     }
 
@@ -157,13 +179,13 @@ extension Notifier {
             if state.isStream || state.socketType == 0 { state.connection = .connecting }
             return previous
         }
-        let result = Glibc.connect(fd, address, length)
-        let code = errno
-        // EINTR: the connection goes on asynchronously, as with EINPROGRESS (connect(2)).
-        let inProgress = result == -1 && (code == EINPROGRESS || code == EINTR)
+        // Not retried on EINTR: the connection goes on asynchronously, as with EINPROGRESS (connect(2)).
+        let error = syscallOnce { Glibc.connect(fd, address, length) }
+        let connected = error == nil
+        let inProgress = error == .nowInProgress || error == .interrupted
         if let registration, let previous {
             registration.withState { state in
-                if result == 0 {
+                if connected {
                     guard state.connection == .connecting else { return }
                     if state.isSelected {
                         state.deliver(recorded: state.connectCompleted(nil))
@@ -175,8 +197,7 @@ extension Notifier {
                 }
             }
         }
-        if result == 0 || inProgress { return }
-        throw Errno(rawValue: code)
+        if let error, !inProgress { throw error }
     }
 
     /// Switches a socket between blocking and non-blocking. Models `ioctlsocket(FIONBIO)`.
@@ -190,7 +211,6 @@ extension Notifier {
         try registration.withState { state throws(Errno) in
             if blocking && state.hasLiveSelection { throw .invalidArgument }
             try setNonBlocking(fd, !blocking)
-            state.nonBlocking = !blocking
         }
     }
 
@@ -220,17 +240,16 @@ extension Notifier {
         let fd = socket.rawValue
         let (identity, registration) = try Registry.shared.resolve(fd)
         var activeHere = false
-        var orphaned: [any Backend] = []
+        var orphaned: [EpollBackend] = []
         registration?.withState { state in
             activeHere = state.ownedHere
             for index in state.arms.indices.reversed() where state.arms[index].keyed && state.arms[index].fd == fd {
                 if state.ownedHere {
                     // Keep watching while another descriptor remains, without keeping the socket open.
-                    try? state.arms[index].backend.orphan(fd, token: registration!.token.raw)
                     state.arms[index].keyed = false
                     orphaned.append(state.arms[index].backend)
                 } else {
-                    try? state.arms[index].backend.disarm(fd, token: registration!.token.raw)
+                    try? state.arms[index].backend.disarm(fd)
                     state.arms.remove(at: index)
                 }
             }
@@ -238,8 +257,7 @@ extension Notifier {
         }
         Registry.shared.forget(fd)
         // close(2) is not retried on EINTR: on Linux the descriptor is gone either way.
-        let failed = Glibc.close(fd) != 0 && errno != EINTR
-        let code = errno
+        let failure = syscallOnce { Glibc.close(fd) }
         if let registration {
             if !activeHere {
                 // Not delivering here and no other descriptor seen here: this process lets go of
@@ -257,7 +275,7 @@ extension Notifier {
                 }
             }
         }
-        if failed { throw Errno(rawValue: code) }
+        if let failure, failure != .interrupted { throw failure }
     }
 
     // MARK: helpers
@@ -265,8 +283,8 @@ extension Notifier {
     /// Looks at the socket now and records and delivers what holds: after a re-enabling call, the
     /// condition that still holds is recorded again (rule 10); for an accepted socket, what its
     /// inherited selection finds (rule 16).
-    private func recheck(_ state: inout RegistrationState, _ identity: SocketIdentity, _ fd: CInt) throws(Errno) {
-        var probe = Probe(verified: fd, identity: identity)
+    private func recheck(_ state: inout RegistrationState, _ fd: CInt) throws(Errno) {
+        var probe = Probe(verified: fd)
         let recorded = state.observe(try levelCheck(fd), probe: &probe)
         if !recorded.isEmpty { state.deliver(recorded: recorded) }
     }

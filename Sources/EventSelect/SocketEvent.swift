@@ -90,12 +90,15 @@ public final class SocketEvent: Sendable {
     /// ppoll on the events' eventfds and every notifier's readiness fd until something changes.
     @discardableResult
     private static func wait(_ events: [SocketEvent], timeout: Duration?, satisfied: () -> Bool) throws(Errno) -> Bool {
-        let deadline = Deadline(timeout)
+        // The deadline is computed only once the wait may block: the hot path (ready after one
+        // delivery pass) reads no clock.
+        var deadline: Deadline?
         while true {
             if satisfied() { return true }
             LiveNotifiers.driveAll()
             if satisfied() { return true }
-            let remaining = deadline.remaining
+            if deadline == nil { deadline = Deadline(timeout) }
+            let remaining = deadline!.remaining
             if remaining == 0 { return false }
             for event in events { event.flag.beginPoll() }
             defer { for event in events { event.flag.endPoll() } }

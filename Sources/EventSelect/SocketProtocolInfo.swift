@@ -5,36 +5,42 @@ import SystemPackage
 ///
 /// The bytes name the exporting process, the process allowed to import, the socket (inode and
 /// cookie), its family, type and protocol, and a random nonce recorded in the cross-process table;
-/// an import must match all of them. Forged or stale bytes fail to import with a clear error, never
-/// yielding another socket.
+/// an import must match all of them. A MAC under the user's key (docs/SECURITY.md) covers every
+/// byte, so bytes that are forged, altered in any byte, or made by another user fail to import with
+/// a clear error, never yielding another socket.
 public struct SocketProtocolInfo: Sendable, Equatable {
     /// The bytes, to send over a pipe, a file or a message.
     public let bytes: [UInt8]
 
-    /// The length of the encoding.
-    static let length = 60
+    /// The length of the encoding: 56 bytes of fields and an 8-byte MAC over all of them.
+    static let length = 64
+    static let macOffset = 56
     static let magic: UInt32 = 0x4950_5345  // "ESPI"
-    static let version: UInt16 = 1
+    static let version: UInt32 = 2
 
     /// Rebuilds the information from bytes received over IPC. Any bytes are accepted here: whether
     /// they describe a socket this process may import is decided by `Notifier.socket(from:)`, which
-    /// rejects forged, truncated, stale or foreign information with a clear error.
+    /// rejects forged, truncated, altered, stale or foreign information with a clear error.
     public init(bytes: [UInt8]) throws(Errno) {
         self.bytes = bytes
     }
 
-    /// Whether the bytes have the shape of EventSelect socket information (length, magic, version,
-    /// checksum).
-    var isWellFormed: Bool {
-        bytes.count == SocketProtocolInfo.length && Fields.read32(bytes, 0) == SocketProtocolInfo.magic
-            && UInt16(truncatingIfNeeded: Fields.read32(bytes, 4)) == SocketProtocolInfo.version
-            && fields.checksum == Fields.read32(bytes, 56)
+    /// The fields, if the bytes are EventSelect socket information made by this user: the length,
+    /// magic and version hold and the MAC (SipHash-2-4 under the user's key, in the 0700 user
+    /// directory) covers every other byte, so a single altered byte is rejected.
+    func authenticated(key: (UInt64, UInt64)) -> Fields? {
+        guard bytes.count == SocketProtocolInfo.length, Fields.read32(bytes, 0) == SocketProtocolInfo.magic,
+            Fields.read32(bytes, 4) == SocketProtocolInfo.version,
+            Fields.read64(bytes, SocketProtocolInfo.macOffset)
+                == InfoAuthentication.mac(bytes[..<SocketProtocolInfo.macOffset], key: key)
+        else { return nil }
+        return fields
     }
 
-    init(_ fields: Fields) {
+    init(_ fields: Fields, key: (UInt64, UInt64)) {
         var bytes = [UInt8](repeating: 0, count: SocketProtocolInfo.length)
         Fields.write32(&bytes, 0, SocketProtocolInfo.magic)
-        Fields.write32(&bytes, 4, UInt32(SocketProtocolInfo.version))
+        Fields.write32(&bytes, 4, SocketProtocolInfo.version)
         Fields.write32(&bytes, 8, UInt32(bitPattern: fields.sourcePID))
         Fields.write32(&bytes, 12, UInt32(bitPattern: fields.targetPID))
         Fields.write32(&bytes, 16, UInt32(fields.exportIndex))
@@ -44,7 +50,7 @@ public struct SocketProtocolInfo: Sendable, Equatable {
         Fields.write64(&bytes, 32, fields.inode)
         Fields.write64(&bytes, 40, fields.cookie)
         Fields.write64(&bytes, 48, fields.nonce)
-        Fields.write32(&bytes, 56, fields.checksum)
+        Fields.write64(&bytes, SocketProtocolInfo.macOffset, InfoAuthentication.mac(bytes[..<SocketProtocolInfo.macOffset], key: key))
         self.bytes = bytes
     }
 
@@ -72,15 +78,6 @@ public struct SocketProtocolInfo: Sendable, Equatable {
         var inode: UInt64
         var cookie: UInt64
         var nonce: UInt64
-
-        /// A cheap integrity check over the fields (not security: the nonce is that).
-        var checksum: UInt32 {
-            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-            for value in [UInt64(UInt32(bitPattern: sourcePID)), UInt64(UInt32(bitPattern: targetPID)), UInt64(exportIndex), inode, cookie, nonce] {
-                hash = (hash ^ value) &* 0x100_0000_01B3
-            }
-            return UInt32(truncatingIfNeeded: hash ^ (hash >> 32))
-        }
 
         static func read32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
             (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * $1) }

@@ -3,6 +3,58 @@
 // connections, ns_per_op, ops_per_s, bytes_per_socket, iterations.
 import Glibc
 
+/// The standalone C raw-epoll EPOLLONESHOT ping-pong (Benchmarks/peers/epoll-oneshot.c: read,
+/// epoll_ctl MOD, write, epoll_wait), run as its own process between EventSelect's W1 batches so
+/// that both are measured under the same machine load. Built with gcc on first use if missing.
+enum RawOneshot {
+    struct Run {
+        var nsPerOp: Double
+        var syscallsPerOp: Double?
+        /// The peer's CPU time per op (CLOCK_THREAD_CPUTIME_ID), when it reports it.
+        var cpuNsPerOp: Double?
+    }
+
+    nonisolated(unsafe) private static var unavailable = false
+
+    /// The peers' directory: under the working directory (scripts/bench.sh runs from the root).
+    private static var directory: String {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getcwd(&buffer, buffer.count) != nil else { return "Benchmarks/peers" }
+        let cwd = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return cwd + "/Benchmarks/peers"
+    }
+
+    /// One run of the peer's W1 (20 batches of `count` round trips, median), or nil if it cannot run.
+    static func run(_ transport: Transport, quick: Bool) -> Run? {
+        let count = quick ? "300" : (transport == .tcp ? "500" : "1000")
+        return run(["W1", transport.rawValue, count])
+    }
+
+    /// One run of the peer with `arguments` (its CLI: workload, transport, count, iterations).
+    static func run(_ arguments: [String]) -> Run? {
+        if unavailable { return nil }
+        let dir = directory
+        let binary = dir + "/bin/epoll-oneshot"
+        if access(binary, X_OK) != 0 {
+            guard access(dir + "/epoll-oneshot.c", R_OK) == 0,
+                (try? Subprocess.run(["mkdir", "-p", dir + "/bin"], timeoutSeconds: 10) { _ in }) == 0,
+                (try? Subprocess.run(["gcc", "-O2", "-o", binary, dir + "/epoll-oneshot.c"], timeoutSeconds: 60) { progress("    " + $0) }) == 0
+            else {
+                progress("    raw epoll ONESHOT peer unavailable (no \(binary), gcc failed): W1 ratios use the peers' run")
+                unavailable = true
+                return nil
+            }
+        }
+        var found: BenchResult?
+        let status = try? Subprocess.run([binary] + arguments, timeoutSeconds: 60) { line in
+            if let result = PeerResults.parse(line) { found = result }
+        }
+        guard status == 0, let found else { return nil }
+        return Run(nsPerOp: found.nsPerOp, syscallsPerOp: found.extraValue("syscalls_per_op"),
+                   cpuNsPerOp: found.extraValue("cpu_ns_per_op"))
+    }
+}
+
 enum PeerResults {
     /// Parses one result line; nil for anything that is not a result object.
     static func parse(_ line: String) -> BenchResult? {

@@ -1,8 +1,31 @@
 // The four workloads, for one EventSelect configuration (backend x delivery mode).
 // Set-up (socket creation, selection, the writes of W2) stays outside the timed regions.
+import CBenchCounters
 import EventSelect
 import Glibc
 import SystemPackage
+
+/// This thread's system calls (perf_event_open on raw_syscalls:sys_enter), when the kernel allows
+/// it (tracefs and root or a permissive perf_event_paranoid); nil otherwise.
+enum SyscallCounter {
+    nonisolated(unsafe) private static var fd: CInt = -2
+
+    static func read() -> Int64? {
+        if fd == -2 { fd = csc_syscall_counter_open() }
+        guard fd >= 0 else { return nil }
+        let value = csc_counter_read(fd)
+        return value >= 0 ? value : nil
+    }
+
+    /// Runs `body` and returns the syscalls it made divided by `ops` (nil when not countable).
+    static func perOp(_ ops: Int, _ body: () throws -> Void) rethrows -> Double? {
+        let before = read()
+        try body()
+        guard let before, let after = read(), ops > 0 else { return nil }
+        // The two reads themselves: one read(2) each side of the body counts once.
+        return Double(after - before - 1) / Double(ops)
+    }
+}
 
 enum Mode: String, CaseIterable {
     case event    // eventSelect + SocketEvent.waitAny + enumNetworkEvents + receive/send
@@ -82,6 +105,41 @@ let waitLimit: Duration = .seconds(5)
 /// `budget.batchNanoseconds`, then `budget.batches` batches. Returns ns per op of each batch and
 /// the total number of timed ops.
 func timeBatches(_ budget: Budget, _ body: (Int) throws -> Void) throws -> (perBatch: [Double], ops: Int) {
+    let measured = try timeBatchesSized(budget, body)
+    return (measured.perBatch, measured.ops)
+}
+
+/// This thread's CPU time (user + system), in nanoseconds. A single-threaded ping-pong never sleeps
+/// (the data is always there when it waits), so on an idle machine its CPU time per op equals its
+/// latency; on a loaded one it leaves out the time other work had the CPU.
+@inline(__always)
+func threadCPUNanoseconds() -> Int64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+}
+
+/// `timeBatches`, plus the syscalls per op over one extra, untimed batch of the same size (counted
+/// apart so that reading the counter never sits inside a timed region).
+func timeBatchesCounting(_ budget: Budget, _ body: (Int) throws -> Void) throws
+    -> (perBatch: [Double], ops: Int, syscallsPerOp: Double?)
+{
+    let measured = try timeBatchesCPU(budget, body)
+    return (measured.perBatch, measured.ops, measured.syscallsPerOp)
+}
+
+/// `timeBatchesCounting`, plus this thread's CPU time per op of each batch.
+func timeBatchesCPU(_ budget: Budget, _ body: (Int) throws -> Void) throws
+    -> (perBatch: [Double], cpuPerBatch: [Double], ops: Int, syscallsPerOp: Double?)
+{
+    let measured = try timeBatchesSized(budget, body)
+    let syscalls = try SyscallCounter.perOp(measured.batch) { try body(measured.batch) }
+    return (measured.perBatch, measured.cpuPerBatch, measured.ops, syscalls)
+}
+
+private func timeBatchesSized(_ budget: Budget, _ body: (Int) throws -> Void) throws
+    -> (perBatch: [Double], cpuPerBatch: [Double], ops: Int, batch: Int)
+{
     // Warm-up: at least 200 ops, and at least warmupNanoseconds.
     let warmupEnd = Clock.now() + budget.warmupNanoseconds
     try body(200)
@@ -102,14 +160,19 @@ func timeBatches(_ budget: Budget, _ body: (Int) throws -> Void) throws -> (perB
     }
     let batch = max(16, Int(Double(count) * Double(budget.batchNanoseconds) / Double(max(elapsed, 1))))
     var results: [Double] = []
+    var cpu: [Double] = []
     results.reserveCapacity(budget.batches)
+    cpu.reserveCapacity(budget.batches)
     for _ in 0..<budget.batches {
+        let c0 = threadCPUNanoseconds()
         let t0 = Clock.now()
         try body(batch)
         let t1 = Clock.now()
+        let c1 = threadCPUNanoseconds()
         results.append(Double(t1 - t0) / Double(batch))
+        cpu.append(Double(c1 - c0) / Double(batch))
     }
-    return (results, batch * budget.batches)
+    return (results, cpu, batch * budget.batches, batch)
 }
 
 // MARK: W1 ping-pong
@@ -199,14 +262,52 @@ final class PingPong {
     }
 }
 
+/// W1 interleaved with the standalone C raw-epoll ONESHOT peer (Benchmarks/peers/epoll-oneshot.c):
+/// `rounds` times, one short peer run, then a few of EventSelect's batches. On a shared machine the
+/// load drifts over a run; each round's pair sees the same load, and the reported ratio is the
+/// median over the rounds of (EventSelect's median in the round / the peer's figure in the round).
 func runW1(_ config: Config, _ notifier: Notifier, _ transport: Transport, _ budget: Budget) throws -> BenchResult {
     let pingPong = try PingPong(notifier, config.mode, try Net.pair(transport))
     defer { try? pingPong.close() }
-    let (perBatch, ops) = try timeBatches(budget, pingPong.run)
+    let quick = budget.batches < Budget.full.batches
+    let rounds = quick ? 4 : 7
+    var perBatch: [Double] = []
+    var ops = 0
+    var syscalls: Double?
+    var raw: [RawOneshot.Run] = []
+    var ratios: [Double] = []
+    var wallRatios: [Double] = []
+    var cpuPerBatch: [Double] = []
+    for round in 0..<rounds {
+        let run = RawOneshot.run(["W1", transport.rawValue, transport == .tcp ? "150" : "300"])
+        if let run { raw.append(run) }
+        var slice = budget
+        slice.batches = max(3, budget.batches / rounds)
+        if round > 0 { slice.warmupNanoseconds = min(budget.warmupNanoseconds, 20_000_000) }
+        let (batches, cpu, count, perOp) = try timeBatchesCPU(slice, pingPong.run)
+        perBatch += batches
+        cpuPerBatch += cpu
+        ops += count
+        syscalls = syscalls ?? perOp
+        if let run {
+            wallRatios.append(median(batches) / run.nsPerOp)
+            ratios.append(run.cpuNsPerOp.map { median(cpu) / $0 } ?? median(batches) / run.nsPerOp)
+        }
+    }
     let ns = median(perBatch)
+    var extra: [(String, Double)] = [("min_ns_per_op", perBatch.min() ?? .nan), ("cpu_ns_per_op", median(cpuPerBatch))]
+    if let syscalls { extra.append(("syscalls_per_op", syscalls)) }
+    if !raw.isEmpty {
+        let rawNs = median(raw.map(\.nsPerOp))
+        extra.append(("raw_oneshot_interleaved_ns", rawNs))
+        let rawCPU = raw.compactMap(\.cpuNsPerOp)
+        if !rawCPU.isEmpty { extra.append(("raw_oneshot_interleaved_cpu_ns", median(rawCPU))) }
+        extra.append(("ratio_interleaved", median(ratios)))
+        extra.append(("ratio_interleaved_wall", median(wallRatios)))
+        if let rawSyscalls = raw.compactMap(\.syscallsPerOp).first { extra.append(("raw_oneshot_syscalls_per_op", rawSyscalls)) }
+    }
     return BenchResult(peer: config.name, workload: "W1", transport: transport.rawValue, connections: 1,
-                       nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: nil, iterations: ops,
-                       extra: [("min_ns_per_op", perBatch.min() ?? .nan)])
+                       nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: nil, iterations: ops, extra: extra)
 }
 
 // MARK: W2 fan-in
@@ -331,16 +432,37 @@ func runW2(_ config: Config, _ notifier: Notifier, connections: Int, _ budget: B
     } while Clock.now() < warmupEnd && warmups < 50
     enumCalls = 0
     waits = 0
+    // The raw-epoll ONESHOT peer on the same workload, just before and just after (same load).
+    var raw: [RawOneshot.Run] = []
+    let rawArguments = ["W2", "unix", String(connections), String(max(1, 8192 / connections))]
+    if let run = RawOneshot.run(rawArguments) { raw.append(run) }
     var rates: [Double] = []
+    var cpuPerMessage: [Double] = []
     for _ in 0..<budget.batches {
         try writeAll()
+        let c0 = threadCPUNanoseconds()
         let t0 = Clock.now()
         try serve()
         let t1 = Clock.now()
+        let c1 = threadCPUNanoseconds()
         rates.append(Double(connections) * 1e9 / Double(t1 - t0))
+        cpuPerMessage.append(Double(c1 - c0) / Double(connections))
     }
     let rate = median(rates)
+    let enumsTimed = enumCalls
+    let waitsTimed = waits
+    // One more batch, untimed, with the syscall counter read around the serving part.
+    try writeAll()
+    let syscalls = try SyscallCounter.perOp(connections) { try serve() }
+    enumCalls = enumsTimed
+    waits = waitsTimed
+    if let run = RawOneshot.run(rawArguments) { raw.append(run) }
     var extra: [(String, Double)] = [("waits_per_batch", Double(waits) / Double(budget.batches))]
+    if let syscalls { extra.append(("syscalls_per_op", syscalls)) }
+    extra.append(("cpu_ns_per_op", median(cpuPerMessage)))
+    if !raw.isEmpty { extra.append(("raw_oneshot_interleaved_ns", median(raw.map(\.nsPerOp)))) }
+    let rawCPU = raw.compactMap(\.cpuNsPerOp)
+    if !rawCPU.isEmpty { extra.append(("raw_oneshot_interleaved_cpu_ns", median(rawCPU))) }
     if config.mode == .event { extra.append(("enum_calls_per_msg", Double(enumCalls) / Double(connections * budget.batches))) }
     return BenchResult(peer: config.name, workload: "W2", transport: "unix", connections: connections,
                        nsPerOp: 1e9 / rate, opsPerS: rate, bytesPerSocket: nil,
@@ -371,11 +493,19 @@ func runW3(_ config: Config, _ notifier: Notifier, _ budget: Budget) throws -> B
             for i in 0..<count { try notifier.asyncSelect(socket, queue, message: 0x0403, i & 1 == 0 ? [.read] : []) }
         }
     }
-    let (perBatch, ops) = try timeBatches(budget) { count in try body(count & ~1) }
+    var raw: [RawOneshot.Run] = []
+    if let run = RawOneshot.run(["W3", "unix", "5000"]) { raw.append(run) }
+    let (perBatch, cpuPerBatch, ops, syscalls) = try timeBatchesCPU(budget) { count in try body(count & ~1) }
+    if let run = RawOneshot.run(["W3", "unix", "5000"]) { raw.append(run) }
     guard queue.count == 0, !event.isSet else { throw BenchError("W3: churn recorded an event") }
     let ns = median(perBatch)
+    var extra: [(String, Double)] = [("cpu_ns_per_op", median(cpuPerBatch))]
+    if let syscalls { extra.append(("syscalls_per_op", syscalls)) }
+    if !raw.isEmpty { extra.append(("raw_oneshot_interleaved_ns", median(raw.map(\.nsPerOp)))) }
+    let rawCPU = raw.compactMap(\.cpuNsPerOp)
+    if !rawCPU.isEmpty { extra.append(("raw_oneshot_interleaved_cpu_ns", median(rawCPU))) }
     return BenchResult(peer: config.name, workload: "W3", transport: "unix", connections: 1,
-                       nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: nil, iterations: ops)
+                       nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: nil, iterations: ops, extra: extra)
 }
 
 // MARK: W4 idle scaling (run in a child process: fresh heap, raised fd limit)
@@ -414,7 +544,7 @@ func runW4(_ config: Config, _ notifier: Notifier, idle: Int?, _ budget: Budget)
     let rssSelected = try Memory.statm()
     let fdsInUse = try Limits.openDescriptors()
 
-    let (perBatch, ops) = try timeBatches(budget, active.run)
+    let (perBatch, ops, syscalls) = try timeBatchesCounting(budget, active.run)
     guard !idleEvent.isSet, queue.count == 0 else { throw BenchError("W4: an idle socket reported an event") }
     let ns = median(perBatch)
     let selected = idleFDs.count
@@ -423,7 +553,7 @@ func runW4(_ config: Config, _ notifier: Notifier, idle: Int?, _ budget: Budget)
     let perSelectedWithSockets = Double(rssSelected.resident - rssReserved.resident) / Double(selected)
     return BenchResult(peer: config.name, workload: "W4", transport: "unix", connections: selected,
                        nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: perSelected, iterations: ops,
-                       extra: [("baseline_ns_per_op", median(baseline)),
+                       extra: (syscalls.map { [("syscalls_per_op", $0)] } ?? []) + [("baseline_ns_per_op", median(baseline)),
                                ("bytes_per_socket_incl_socketpair", perSelectedWithSockets),
                                ("bytes_per_socket_shared_mapping", perSelectedShared),
                                ("rss_delta_selecting", Double(rssSelected.resident - rssSockets.resident)),

@@ -114,17 +114,19 @@ if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "--w4-child" {
 
 let options = parseOptions()
 
-// EventSelect keeps its cross-process registry in a shared mapping (/dev/shm, one per user by
-// default). Slots of sockets whose process exited without closing them stay taken, and the W4
-// children exit with ~20,000 selected sockets: on the default table every run would leak that
+// EventSelect keeps its cross-process registry in a shared mapping (a file of
+// /dev/shm/eventselect-<euid>, one per user by default). Slots of sockets whose process exited
+// without closing them stay taken until reclaimed, and the W4 children exit with ~20,000 selected sockets: on the default table every run would leak that
 // many slots (until ENOBUFS) and would share the table with whatever else runs. So the runner and
 // each W4 child use a private table, removed afterwards. An EVENTSELECT_REGISTRY given by the
 // caller is respected for the runner itself.
 let registryName: String? = getenv("EVENTSELECT_REGISTRY") == nil ? "/eventselect-bench-\(getpid())" : nil
 if let registryName { setenv("EVENTSELECT_REGISTRY", registryName, 1) }
 func removeRegistry(_ name: String) {
-    if unlink("/dev/shm" + name) != 0 && errno != ENOENT {
-        progress("cannot remove /dev/shm\(name): \(String(cString: strerror(errno)))")
+    // The registry is a file of the per-user directory (README: files and environment variables).
+    let directory = getenv("EVENTSELECT_DIR").map { String(cString: $0) } ?? "/dev/shm/eventselect-\(geteuid())"
+    if unlink(directory + name) != 0 && errno != ENOENT {
+        progress("cannot remove \(directory)\(name): \(String(cString: strerror(errno)))")
     }
 }
 let budget = options.quick ? Budget.quick : Budget.full

@@ -17,7 +17,18 @@
 //   close <fd>                   -> "ok" | "error <errno>"
 //   backend                      -> "backend <epoll|ioUring>" of Notifier.shared (.automatic)
 //   backend-iouring              -> "backend ioUring" | "error <errno>" for Notifier(backend: .ioUring)
-//   pair                         -> "ok <a> <b>"                 (an AF_UNIX stream socketpair, Glibc)
+//   pair                         -> "ok <fd> <fd>"               (an AF_UNIX stream socketpair)
+//   fill <n>                     -> "ok <selected> <errno>"      (n datagram sockets selected, until the first error)
+//   dup-many <fd> <pid> <n>      -> "ok <exported> <errno>"      (n duplicateSocket calls, until the first error)
+//   import-emfile <hex>          -> "ok <errno> <fd>"            (import with the fd table full, then again)
+//   raw-ring <path>|@<abstract>  -> "ok" | "error <errno>"       (one datagram to a doorbell, as an attacker would)
+//   flood <path>                 -> "ok <n>" | "error <errno>"   (datagrams to a doorbell until its queue is full)
+//   raw-handover <path> <hex>    -> "fd" | "nofd" | "error <errno>" (asks a doorbell for an export's descriptor)
+//   raw-handover-send <path> <hex> -> "ok" | "error <errno>"   (the same request, answer read later)
+//   raw-handover-wait <ms>       -> "fd" | "nofd"
+//   bind <path>|@<abstract>      -> "ok" | "error <errno>"       (binds a datagram socket there and keeps it)
+//   exhaust                      -> "ok <n>"                     (opens /dev/null until EMFILE, keeps them)
+//   release                      -> "ok"                         (closes what exhaust opened)
 //   listen                       -> "ok <fd> <port>"             (a TCP listener on 127.0.0.1, Glibc)
 //   accept <fd>                  -> "ok <fd>" | "error <errno>"  (Notifier.accept)
 //   rawsend <fd> <n>             -> "ok <n>" | "error <errno>"   (Glibc send, no EventSelect call)
@@ -94,6 +105,49 @@ func unhex(_ text: Substring) -> [UInt8] {
     return bytes
 }
 
+
+/// A Unix socket address: a path, or "@name" for the abstract namespace.
+func unixAddress(_ text: Substring) -> (sockaddr_un, socklen_t) {
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    let abstract = text.first == "@"
+    let bytes = Array((abstract ? text.dropFirst() : text).utf8)
+    withUnsafeMutableBytes(of: &address.sun_path) { raw in
+        let start = abstract ? 1 : 0
+        if abstract { raw[0] = 0 }
+        for (index, byte) in bytes.enumerated() where start + index < raw.count - 1 { raw[start + index] = byte }
+    }
+    let length = MemoryLayout<sa_family_t>.size + bytes.count + (abstract ? 1 : 1)
+    return (address, socklen_t(length))
+}
+
+func sendDatagram(_ socket: CInt, _ payload: [UInt8], to text: Substring) -> CInt {
+    var (address, length) = unixAddress(text)
+    let sent = payload.withUnsafeBytes { bytes in
+        withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(socket, bytes.baseAddress, bytes.count, CInt(MSG_DONTWAIT), $0, length)
+            }
+        }
+    }
+    return sent < 0 ? errno : 0
+}
+
+/// A doorbell request as EventSelect encodes it: kind, slot/attempt, value (little-endian).
+func doorbellMessage(kind: UInt32, slot: UInt32, value: UInt64) -> [UInt8] {
+    var bytes: [UInt8] = []
+    for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: kind >> UInt32(shift))) }
+    for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: slot >> UInt32(shift))) }
+    for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    return bytes
+}
+
+var keptSockets: [CInt] = []
+var exhausted: [CInt] = []
+var pendingRequester: CInt = -1
+var filled: [CInt] = []
+let fillEvent = try! SocketEvent()
+
 while let line = readLine() {
     let words = line.split(separator: " ")
     guard let command = words.first else { continue }
@@ -159,9 +213,141 @@ while let line = readLine() {
         case "backend-iouring":
             reply("backend \(try Notifier(backend: .ioUring).backend)")
         case "pair":
-            var sv: [CInt] = [0, 0]
-            guard socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0, &sv) == 0 else { throw Errno(rawValue: errno) }
-            reply("ok \(sv[0]) \(sv[1])")
+            var pair: [CInt] = [0, 0]
+            guard socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue), 0, &pair) == 0 else { throw Errno(rawValue: errno) }
+            reply("ok \(pair[0]) \(pair[1])")
+        case "fill":
+            var selected = 0
+            var failure: CInt = 0
+            for _ in 0..<number(1) {
+                let made = socket(AF_UNIX, CInt(SOCK_DGRAM.rawValue), 0)
+                guard made >= 0 else {
+                    failure = errno
+                    break
+                }
+                do {
+                    try notifier.eventSelect(FileDescriptor(rawValue: made), fillEvent, [.read])
+                } catch {
+                    close(made)
+                    failure = code(error)
+                    break
+                }
+                filled.append(made)
+                selected += 1
+            }
+            reply("ok \(selected) \(failure)")
+        case "dup-many":
+            var exported = 0
+            var failure: CInt = 0
+            for _ in 0..<number(3) {
+                do {
+                    _ = try notifier.duplicateSocket(fd, for: pid_t(number(2)))
+                    exported += 1
+                } catch {
+                    failure = code(error)
+                    break
+                }
+            }
+            reply("ok \(exported) \(failure)")
+        case "import-emfile":
+            let info = try SocketProtocolInfo(bytes: unhex(words[1]))
+            _ = try? notifier.socket(from: SocketProtocolInfo(bytes: []))  // loads the info key first
+            var fillers: [CInt] = []
+            while true {
+                let filler = open("/dev/null", O_RDONLY | O_CLOEXEC)
+                if filler < 0 { break }
+                fillers.append(filler)
+            }
+            var first: CInt = 0
+            do {
+                let imported = try notifier.socket(from: info)
+                close(imported.rawValue)
+            } catch {
+                first = code(error)
+            }
+            for filler in fillers { close(filler) }
+            let imported = try notifier.socket(from: info)
+            reply("ok \(first) \(imported.rawValue)")
+        case "raw-ring":
+            let sender = socket(AF_UNIX, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
+            defer { close(sender) }
+            let failure = sendDatagram(sender, doorbellMessage(kind: 1, slot: 0, value: 0), to: words[1])
+            reply(failure == 0 ? "ok" : "error \(failure)")
+        case "flood":
+            let sender = socket(AF_UNIX, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
+            defer { close(sender) }
+            var sent = 0
+            var failure: CInt = 0
+            while sent < 100_000 {
+                failure = sendDatagram(sender, doorbellMessage(kind: 1, slot: 0, value: 0), to: words[1])
+                if failure != 0 { break }
+                sent += 1
+            }
+            reply(failure == EAGAIN || failure == 0 ? "ok \(sent)" : "error \(failure)")
+        case "raw-handover", "raw-handover-send":
+            // What an attacker with the info bytes would do: ask the source's doorbell for the
+            // descriptor, from a socket of its own, for every plausible claim number.
+            let info = unhex(words[2])
+            let nonce = info.count >= 56 ? (0..<8).reduce(UInt64(0)) { $0 | UInt64(info[48 + $1]) << (8 * UInt64($1)) } : 0
+            let requester = socket(AF_UNIX, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
+            // Where a request of this process for claim 1 would expect its answer (the reply name
+            // EventSelect uses), if the directory lets it bind there; else an abstract name.
+            let directory = words[1].first == "@" ? nil : words[1].split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            var bound: CInt = -1
+            if let directory {
+                let name = "\(directory)/imp.\(getpid()).\(String(nonce, radix: 16)).1"
+                unlink(name)
+                var (own, ownLength) = unixAddress(Substring(name))
+                bound = withUnsafePointer(to: &own) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(requester, $0, ownLength) } }
+            }
+            if bound != 0 {
+                var (own, ownLength) = unixAddress("@eventselect-attacker.\(getpid())")
+                _ = withUnsafePointer(to: &own) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(requester, $0, ownLength) } }
+            }
+            var failure: CInt = 0
+            for attempt in UInt32(0)..<4 {
+                failure = sendDatagram(requester, doorbellMessage(kind: 2, slot: attempt, value: nonce), to: words[1])
+                if failure != 0 { break }
+            }
+            if failure != 0 {
+                close(requester)
+                reply("error \(failure)")
+            } else if command == "raw-handover-send" {
+                pendingRequester = requester
+                reply("ok")
+            } else {
+                var entry = pollfd(fd: requester, events: Int16(POLLIN), revents: 0)
+                reply(poll(&entry, 1, 500) > 0 ? "fd" : "nofd")
+                close(requester)
+            }
+        case "raw-handover-wait":
+            var entry = pollfd(fd: pendingRequester, events: Int16(POLLIN), revents: 0)
+            reply(poll(&entry, 1, CInt(number(1))) > 0 ? "fd" : "nofd")
+            close(pendingRequester)
+            pendingRequester = -1
+        case "bind":
+            let bound = socket(AF_UNIX, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
+            var (address, length) = unixAddress(words[1])
+            let rc = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(bound, $0, length) } }
+            if rc == 0 {
+                keptSockets.append(bound)
+                reply("ok")
+            } else {
+                let failure = errno
+                close(bound)
+                reply("error \(failure)")
+            }
+        case "exhaust":
+            while true {
+                let filler = open("/dev/null", O_RDONLY | O_CLOEXEC)
+                if filler < 0 { break }
+                exhausted.append(filler)
+            }
+            reply("ok \(exhausted.count)")
+        case "release":
+            for filler in exhausted { close(filler) }
+            exhausted.removeAll()
+            reply("ok")
         case "listen":
             let listener = socket(AF_INET, CInt(SOCK_STREAM.rawValue), 0)
             guard listener >= 0 else { throw Errno(rawValue: errno) }

@@ -154,8 +154,8 @@ func twoNumbers(_ answer: String) throws -> (Int, Int) {
         let peer = try faultPeer(backend)
         // The peer exports to this process while its table is full.
         let (a, b) = try twoNumbers(try peer.call("pair"))
-        // The peer's registry is open before its table fills (a registry first opened at EMFILE is
-        // issue 11 item 5, the cross-process work).
+        // The peer's registry is open before its table fills (a registry first opened at EMFILE
+        // throws; CrossProcessFaultTests covers that).
         try peer.ok("select-event \(b) \(NetworkEvents.read.rawValue)")
         try peer.ok("fill-fds")
         let full = try peer.ok("fd-count")
@@ -182,11 +182,9 @@ func twoNumbers(_ answer: String) throws -> (Int, Int) {
         #expect(try peer.call("import \(hexString(toPeer))") == "error \(EMFILE)")
         #expect(try peer.ok("fd-count") == fullAgain)
         try peer.ok("release-fds")
-        // Issue 11 item 4 (the cross-process work): the retry must not find the export used up.
+        // The retry does not find the export used up (issue 11 item 4).
         let retry = try peer.call("import \(hexString(toPeer))")
-        withKnownIssue("issue 11 item 4: an import that met EMFILE used the export up", isIntermittent: true) {
-            #expect(retry.hasPrefix("ok "), "retry: \(retry)")
-        }
+        #expect(retry.hasPrefix("ok "), "retry: \(retry)")
     }
 
     /// A process killed (SIGKILL) while it selects and cancels a shared socket in a loop, at a

@@ -2,7 +2,8 @@
 // through one registry; thousands of connections accepted, served and closed, every byte and
 // exactly one FD_CLOSE each; long select/cancel and open/close cycles with bounded descriptors and
 // memory. Scaled down in the normal run; EVENTSELECT_LONG_TESTS=1 runs the full sizes.
-// Processes that fill a registry use their own (EVENTSELECT_REGISTRY), removed afterwards.
+// Processes that fill a registry use a private EventSelect directory (PrivateRegistry), removed
+// afterwards.
 // docs/RELIABILITY.md has the figures.
 import EventSelect
 import Glibc
@@ -10,22 +11,8 @@ import Synchronization
 import SystemPackage
 import Testing
 
-/// A registry name of this test process's own, and its removal.
-private struct PrivateRegistry: ~Copyable {
-    let name: String
-    static let counter = Atomic<Int>(0)
-
-    init() {
-        name = "/eventselect-reliability-\(getpid())-\(PrivateRegistry.counter.add(1, ordering: .relaxed).newValue)"
-    }
-
-    var environment: String { "EVENTSELECT_REGISTRY=\(name)" }
-
-    deinit { _ = shm_unlink(name) }
-}
-
 /// Numbers of an "ok a b c ..." answer.
-private func numbers(_ answer: String) throws -> [Int] {
+private func okNumbers(_ answer: String) throws -> [Int] {
     let words = answer.split(separator: " ")
     guard words.first == "ok" else { throw SocketError(description: "peer: \(answer)") }
     return words.dropFirst().map { Int($0) ?? -1 }
@@ -53,14 +40,14 @@ private func spawnThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
     /// FD_WRITE at once, FD_READ on a byte, FD_CLOSE on the partner's close; nothing leaks.
     @Test(arguments: testBackends)
     func descriptorLimitOfSelectedSocketsInOneProcess(backend: NotifierBackend) throws {
-        let registry = PrivateRegistry()
-        let peer = try faultPeer(backend, environment: [registry.environment])
+        let registry = try PrivateRegistry()
+        let peer = try faultPeer(backend, environment: registry.environment(slots: longTests ? 131_072 : 8192))
         // The process's lasting descriptors (registry, kick channel) exist before counting.
         let (a, _) = try twoNumbers(try peer.call("pair"))
         try peer.ok("select-event \(a) 1")
         let before = try peer.ok("fd-count")
         let answer = try peer.call("load-select \(longTests ? 0 : 1000)", timeout: .seconds(longTests ? 600 : 60))
-        let figures = try numbers(answer)
+        let figures = try okNumbers(answer)
         print("load-select \(backend): \(figures[0]) sockets selected in \(figures[1]) ms, peak RSS \(figures[4]) KiB")
         #expect(figures[0] >= (longTests ? 19_000 : 2000))
         #expect(try peer.ok("fd-count") == before, "descriptors leaked")
@@ -70,13 +57,13 @@ private func spawnThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
     /// descriptor limit), each checking every record.
     @Test(arguments: testBackends)
     func severalProcessesThroughOneRegistry(backend: NotifierBackend) throws {
-        let registry = PrivateRegistry()
-        let peers = try (0..<3).map { _ in try faultPeer(backend, environment: [registry.environment]) }
+        let registry = try PrivateRegistry()
+        let peers = try (0..<3).map { _ in try faultPeer(backend, environment: registry.environment(slots: longTests ? 131_072 : 8192)) }
         let start = ContinuousClock.now
-        for peer in peers { try peer.submit("load-select \(longTests ? 0 : 500)") }
+        for peer in peers { try peer.begin("load-select \(longTests ? 0 : 500)") }
         var total = 0
         for peer in peers {
-            let figures = try numbers(try peer.answer(timeout: .seconds(longTests ? 900 : 120)))
+            let figures = try okNumbers(try peer.answer(timeout: .seconds(longTests ? 900 : 120)))
             total += figures[0]
         }
         print("load-select \(backend), 3 processes, one registry: \(total) sockets in \(ContinuousClock.now - start)")
@@ -174,13 +161,13 @@ private func spawnThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
     /// and resident memory grows less than 8 MiB after the first tenth.
     @Test(arguments: testBackends)
     func selectCancelAndOpenCloseCyclesStayBounded(backend: NotifierBackend) throws {
-        let registry = PrivateRegistry()
-        let peer = try faultPeer(backend, environment: [registry.environment])
+        let registry = try PrivateRegistry()
+        let peer = try faultPeer(backend, environment: registry.environment(slots: longTests ? 131_072 : 8192))
         // The process's lasting descriptors (registry, kick channel) exist before counting.
         let (a, _) = try twoNumbers(try peer.call("pair"))
         try peer.ok("select-event \(a) 1")
         for (command, count) in [("cycles-select", longTests ? 1_000_000 : 50_000), ("cycles-open", longTests ? 100_000 : 5000)] {
-            let figures = try numbers(try peer.call("\(command) \(count)", timeout: .seconds(longTests ? 900 : 120)))
+            let figures = try okNumbers(try peer.call("\(command) \(count)", timeout: .seconds(longTests ? 900 : 120)))
             print("\(command) \(count) \(backend): fds \(figures[0]) -> \(figures[1]), RSS \(figures[2]) -> \(figures[3]) KiB, \(figures[4]) ms")
             #expect(figures[1] == figures[0], "\(command): descriptors \(figures[0]) -> \(figures[1])")
             #expect(figures[3] - figures[2] < 8192, "\(command): RSS \(figures[2]) -> \(figures[3]) KiB")

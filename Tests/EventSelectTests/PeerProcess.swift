@@ -12,8 +12,11 @@ final class PeerProcess {
     private var pending: [UInt8] = []
 
     /// Starts a peer; `environment` entries (NAME=value) are added to this process's environment.
-    init(environment: [String] = []) throws {
-        let path = try PeerProcess.executable()
+    /// `user`: run it as that uid and gid, with no supplementary groups (setpriv(1); the tests run
+    /// as root), for the attacks that need a second user.
+    init(environment: [String] = [], user: uid_t? = nil) throws {
+        let peer = try PeerProcess.executable()
+        let path = user == nil ? peer : "/usr/bin/setpriv"
         var toPeer: [CInt] = [0, 0]
         var fromPeer: [CInt] = [0, 0]
         guard pipe(&toPeer) == 0, pipe(&fromPeer) == 0 else { throw Errno(rawValue: errno) }
@@ -38,7 +41,8 @@ final class PeerProcess {
             cursor += 1
         }
         variables += environment
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(path), nil]
+        let arguments = user.map { ["setpriv", "--reuid=\($0)", "--regid=\($0)", "--clear-groups", peer] } ?? [peer]
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup($0) } + [nil]
         defer {
             for pointer in argv + envp { free(pointer) }
@@ -67,6 +71,13 @@ final class PeerProcess {
         waitpid(pid, &status, 0)
     }
 
+    /// The pid the peer reports (differs from `pid` only if a wrapper had to fork).
+    func reportedPID() throws -> pid_t {
+        let words = try call("pid").split(separator: " ")
+        guard words.count == 2, let pid = pid_t(words[1]) else { throw SocketError(description: "peer: bad pid answer") }
+        return pid
+    }
+
     /// Sends one command and returns the peer's one-line answer (bounded wait).
     @discardableResult
     func call(_ command: String, timeout: Duration = mustHappen) throws -> String {
@@ -77,16 +88,16 @@ final class PeerProcess {
         return try readLine(timeout: timeout)
     }
 
-    /// Sends one command without waiting for its answer (several peers can then work at once);
+    /// Sends one command without waiting for the answer (several peers then work at once);
     /// `answer` reads it.
-    func submit(_ command: String) throws {
+    func begin(_ command: String) throws {
         let bytes = Array((command + "\n").utf8)
         guard bytes.withUnsafeBytes({ write(input, $0.baseAddress, bytes.count) }) == bytes.count else {
             throw SocketError(description: "peer \(pid) is gone (write)")
         }
     }
 
-    /// The answer to a `submit`ted command (bounded wait).
+    /// The answer to the command `begin` sent (bounded wait).
     func answer(timeout: Duration = mustHappen) throws -> String {
         try readLine(timeout: timeout)
     }

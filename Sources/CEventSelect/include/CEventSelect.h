@@ -37,47 +37,53 @@ enum {
 
 // ---- epoll ------------------------------------------------------------------------------------
 
+/// EPOLLET (sys/epoll.h is not in Glibc's module map; EPOLLIN... equal the poll bits above).
+#define CEventSelect_EPOLLET (1U << 31)
+
 /// epoll_create1(EPOLL_CLOEXEC).
 int CEventSelect_epoll_create(void);
-/// EPOLL_CTL_ADD of `fd` with EPOLLIN|EPOLLPRI|EPOLLOUT|EPOLLRDHUP|EPOLLET and `token` in data.u64:
-/// the interest set never changes, so the hot path never calls epoll_ctl (the packed struct is built here).
-int CEventSelect_epoll_add(int epfd, int fd, uint64_t token);
-/// EPOLL_CTL_ADD of a plain level-triggered EPOLLIN watch (wake-up eventfds).
-int CEventSelect_epoll_add_level(int epfd, int fd, uint64_t token);
+/// EPOLL_CTL_ADD of `fd` with `events` and `token` in data.u64 (struct epoll_event is packed on
+/// x86_64, so it is built here; which events is the caller's choice).
+int CEventSelect_epoll_add(int epfd, int fd, uint32_t events, uint64_t token);
 /// EPOLL_CTL_DEL.
 int CEventSelect_epoll_del(int epfd, int fd);
 /// Whether epoll `epfd` still holds an entry registered through fd number `tfd` (which may be
-/// closed by now): 1 yes, 0 no, -1 with errno when the kernel cannot tell (kcmp(2) KCMP_EPOLL_TFD;
-/// its struct and constant come from linux/kcmp.h). An entry lives until its socket's last close.
+/// closed by now): 0 yes, -1 with errno ENOENT no, other errno when the kernel cannot tell
+/// (kcmp(2) KCMP_EPOLL_TFD; its struct and constant come from linux/kcmp.h).
 int CEventSelect_epoll_has_entry(int epfd, int tfd);
-/// epoll_wait, unpacking into `out`. Returns the count, or -1 with errno.
+/// epoll_wait of up to `max` events, unpacking into `out`. Returns the count, or -1 with errno.
 int CEventSelect_epoll_wait(int epfd, CEventSelect_readiness *out, int max, int timeout_ms);
 
 // ---- io_uring (liburing) ----------------------------------------------------------------------
 
 /// An opaque io_uring instance (struct io_uring is large and version-dependent).
 typedef struct CEventSelect_uring CEventSelect_uring;
-/// io_uring_queue_init with IORING_SETUP_SINGLE_ISSUER | DEFER_TASKRUN | TASKRUN_FLAG (falling back
-/// to no flags on kernels before 6.1): completions wait in the ring until the creating thread asks
-/// for them, so the ring never sets TIF_NOTIFY_SIGNAL on a thread (which would interrupt its
-/// syscalls, or make a receive at a TCP urgent mark fail with EAGAIN). Returns NULL and sets errno
-/// when the kernel refuses io_uring (ENOSYS, EPERM, ...).
-CEventSelect_uring *CEventSelect_uring_create(unsigned entries);
-/// Whether the kernel has completion work waiting for the creating thread (IORING_SQ_TASKRUN in the
-/// shared sq flags; read without a syscall). Always 1 for a ring created without DEFER_TASKRUN.
-int CEventSelect_uring_work_pending(CEventSelect_uring *ring);
-/// io_uring_get_events: runs the waiting completion work (creating thread only). 0 or -errno.
+/// Every function below returns -1 with errno on failure, like the syscalls (liburing's -errno is
+/// converted here).
+enum {
+    CEventSelect_IORING_SETUP_SINGLE_ISSUER = 1U << 12,
+    CEventSelect_IORING_SETUP_DEFER_TASKRUN = 1U << 13,
+    CEventSelect_IORING_SETUP_TASKRUN_FLAG = 1U << 9,
+    CEventSelect_IORING_SQ_TASKRUN = 1U << 2,
+};
+/// io_uring_queue_init(entries, flags) into `*out`; 0, or -1 with errno (ENOSYS, EPERM, EINVAL
+/// for flags the kernel does not know, ...).
+int CEventSelect_uring_create(unsigned entries, unsigned flags, CEventSelect_uring **out);
+/// The shared sq flags (IORING_SQ_TASKRUN: the kernel holds completion work for the creating
+/// thread of a DEFER_TASKRUN ring), read without a syscall.
+unsigned CEventSelect_uring_sq_flags(CEventSelect_uring *ring);
+/// io_uring_get_events: runs the waiting completion work (creating thread only).
 int CEventSelect_uring_get_events(CEventSelect_uring *ring);
 void CEventSelect_uring_destroy(CEventSelect_uring *ring);
 /// The ring's fd: pollable, readable while completions are waiting.
 int CEventSelect_uring_fd(CEventSelect_uring *ring);
 /// Queues a single-shot POLL_ADD of `events` (poll bits) for `fd` with `token` (completes once,
-/// when `fd` is ready, or at once if it already is); 0 or -errno.
+/// when `fd` is ready, or at once if it already is).
 int CEventSelect_uring_poll_add(CEventSelect_uring *ring, int fd, uint64_t token, unsigned events);
-/// io_uring_submit; returns the count submitted or -errno.
+/// io_uring_submit; returns the count submitted.
 int CEventSelect_uring_submit(CEventSelect_uring *ring);
 /// Cancels the request with `token` synchronously (io_uring_register_sync_cancel): when it returns
-/// the poll no longer holds the file. 0, or -ENOENT when nothing matched, or -errno.
+/// the poll no longer holds the file (ENOENT when nothing matched).
 int CEventSelect_uring_cancel(CEventSelect_uring *ring, uint64_t token);
 /// Reaps up to `max` completions already in the completion ring, without a syscall (unless the
 /// kernel holds overflowed completions, which are flushed first): token and res (poll bits, or
@@ -132,84 +138,6 @@ int CEventSelect_accept(int fd, int nonblocking);
 int CEventSelect_pidfd_open(pid_t pid);
 /// pidfd_getfd(2): no glibc wrapper on Debian 12. The new fd is O_CLOEXEC.
 int CEventSelect_pidfd_getfd(int pidfd, int targetfd);
-/// sendmsg with one descriptor in SCM_RIGHTS and `len` bytes of payload (CMSG_* are macros).
-ssize_t CEventSelect_send_fd(int socket, int fd, const void *payload, size_t len);
-/// recvmsg of one SCM_RIGHTS descriptor (stored in *fd, -1 if none) and up to `len` bytes.
-ssize_t CEventSelect_recv_fd(int socket, int *fd, void *payload, size_t len);
-
-// ---- the cross-process registry (shared memory) ------------------------------------------------
-
-/// One underlying socket's registration as every process sees it. Lives in a shared mapping, so its
-/// layout is fixed here (Swift reads and writes the fields through a pointer) and checked by
-/// _Static_assert in shim.c. Every field but `inode`/`cookie` is read and written under the slot's
-/// lock: stripe `index % CEventSelect_LOCK_STRIPES` of the header's robust mutexes.
-typedef struct CEventSelect_shared_socket {
-    uint64_t inode;                ///< 0: free slot
-    uint64_t cookie;               ///< SO_COOKIE: unique while the system runs, so a reused inode is told apart
-    uint64_t owner_epoch;          ///< bumped by every selection, in any process
-    int32_t owner_pid;             ///< the process whose selection is current, 0 for none
-    uint32_t mask;                 ///< the selected FD_* bits
-    uint32_t pending;              ///< the network-event record
-    uint32_t reported;             ///< recorded and not re-enabled
-    uint32_t undelivered;          ///< recorded by another process, for the owner to deliver
-    int32_t codes[6];              ///< errno per FD_*_BIT
-    int32_t socket_type;
-    int32_t family;
-    uint8_t connection;
-    uint8_t connect_reported;
-    uint8_t local_read_shutdown;
-    uint8_t mode;                  ///< 0 none, 1 event objects, 2 messages
-    int32_t holders[4];            ///< pids of processes holding a registration object for the slot
-                                   ///< (0: none; -1: more than fit, never reclaimed by the dead-holder scan)
-    uint32_t nonblocking;          ///< O_NONBLOCK as EventSelect last set it (the flag is the socket's, shared)
-    uint32_t reserved;
-} CEventSelect_shared_socket;
-
-/// One `duplicateSocket` export waiting for its single import.
-typedef struct CEventSelect_export {
-    uint64_t nonce;                ///< random; the import must present it
-    uint64_t inode;
-    uint64_t cookie;
-    int32_t source_pid;
-    int32_t target_pid;
-    int32_t stash_fd;              ///< the source's private descriptor, kept until the import
-    uint32_t state;                ///< 0 free, 1 waiting, 2 imported
-    uint64_t imported_at;          ///< `export_sequence` when imported: the oldest is reused first
-} CEventSelect_export;
-
-enum {
-    CEventSelect_REGISTRY_MAGIC = 0x45535231,  // "ESR1"
-    CEventSelect_REGISTRY_VERSION = 6,
-    CEventSelect_EXPORT_COUNT = 1024,
-    CEventSelect_LOCK_STRIPES = 4096,
-};
-
-/// The mapping's header. A bucket index (slot_count uint32: slot + 1, 0 empty, UINT32_MAX deleted;
-/// open addressing by inode) follows it, then the slots, handed out densely so that a process
-/// touches as few shared pages as it has sockets.
-typedef struct CEventSelect_registry_header {
-    uint32_t magic;                ///< written last by the creator, once everything is initialised
-    uint32_t version;
-    uint32_t slot_count;           ///< a power of two
-    uint32_t used;                 ///< slots holding a socket
-    uint32_t insertions;           ///< bumped whenever a slot is taken: lets a process cache "no slot"
-    uint32_t next_slot;            ///< slots are handed out densely: the first never used
-    uint32_t free_head;            ///< freed slots, linked through their `cookie` (index + 1; 0: none)
-    uint32_t tombstones;           ///< deleted entries in the bucket index
-    uint64_t export_sequence;      ///< numbers imports (see CEventSelect_export.imported_at)
-    pthread_mutex_t table_lock;    ///< robust, process-shared: insertion, deletion, exports
-    CEventSelect_export exports[CEventSelect_EXPORT_COUNT];
-    /// Slot locks, robust and process-shared: slot i uses stripe i % CEventSelect_LOCK_STRIPES
-    /// (a mutex per slot would be 40 of a slot's bytes; no code path holds two slot locks at once).
-    pthread_mutex_t stripes[CEventSelect_LOCK_STRIPES];
-} CEventSelect_registry_header;
-
-/// Initialises a robust, process-shared mutex (attribute setup is macros and C-only calls).
-int CEventSelect_mutex_init(pthread_mutex_t *mutex);
-/// Locks a robust mutex. Returns 0, or EOWNERDEAD after making it consistent again when its last
-/// holder died while holding it (the caller then repairs what the lock protects).
-int CEventSelect_mutex_lock(pthread_mutex_t *mutex);
-int CEventSelect_mutex_unlock(pthread_mutex_t *mutex);
 /// SO_COOKIE of a socket, or 0 with errno.
 uint64_t CEventSelect_socket_cookie(int fd);
 

@@ -13,13 +13,15 @@ protocol Backend: AnyObject, Sendable {
     var kind: NotifierBackend { get }
     /// A descriptor readable while readiness is waiting to be reaped.
     var readinessFD: CInt { get }
+    /// The epoll set sockets are armed in (both backends keep their interest set in epoll):
+    /// registrations hold it directly, so closing and sweeping need no existential dispatch.
+    var interestSet: EpollBackend { get }
     /// Arms `fd`. Arming a socket that is already armed through the same descriptor is not an error.
     func arm(_ fd: CInt, token: UInt64) throws(Errno)
-    /// Disarms what `arm` set up through `fd` with `token`.
-    func disarm(_ fd: CInt, token: UInt64) throws(Errno)
-    /// `fd` is about to be closed but the registration must go on while the socket lives (docs/SEMANTICS.md rule
-    /// 17): keep reporting for the socket without holding it open.
-    func orphan(_ fd: CInt, token: UInt64) throws(Errno)
+    /// Disarms what `arm` set up through `fd`. (A socket whose descriptor is closed while its
+    /// registration goes on, docs/SEMANTICS.md rule 17, needs nothing: the kernel keeps the entry,
+    /// keyed by the open file, until the socket's last close.)
+    func disarm(_ fd: CInt) throws(Errno)
     /// Reaps what is ready now, without waiting, calling `handle(token, pollBits)` for each.
     /// Returns the number handled. (Waiting is ppoll on `readinessFD`, done by the caller.)
     /// `afterWake`: ppoll just found `readinessFD` readable, so look even if a cheaper check says
@@ -55,6 +57,6 @@ struct Token: Equatable {
 
     /// The token of the io_uring backend's poll of its epoll set.
     static let epollSet = Token(slot: .max - 1, generation: .max)
-    /// The token of the process's kick channel (`KickChannel`).
+    /// The token of the process's doorbell (`Doorbell`).
     static let kick = Token(slot: .max - 2, generation: .max)
 }

@@ -27,16 +27,17 @@ final class EpollBackend: Backend {
     }
 
     var readinessFD: CInt { epollFD }
+    var interestSet: EpollBackend { self }
 
     func arm(_ fd: CInt, token: UInt64) throws(Errno) {
         do {
-            try syscall { CEventSelect_epoll_add(epollFD, fd, token) }
+            try syscall { CEventSelect_epoll_add(epollFD, fd, EpollBackend.socketInterest, token) }
         } catch .fileExists {
             // Already armed through this descriptor (same open file, same number).
         }
     }
 
-    func disarm(_ fd: CInt, token: UInt64) throws(Errno) {
+    func disarm(_ fd: CInt) throws(Errno) {
         do {
             try syscall { CEventSelect_epoll_del(epollFD, fd) }
         } catch .noSuchFileOrDirectory {
@@ -46,16 +47,19 @@ final class EpollBackend: Backend {
 
     func watch(_ fd: CInt, token: UInt64) throws(Errno) {
         do {
-            try syscall { CEventSelect_epoll_add_level(epollFD, fd, token) }
+            try syscall { CEventSelect_epoll_add(epollFD, fd, UInt32(CEventSelect_POLLIN), token) }
         } catch .fileExists {}
     }
 
-    /// Nothing to do: the entry stays, keyed by the open file, until the socket's last close.
-    func orphan(_ fd: CInt, token: UInt64) throws(Errno) {}
-
-
-    /// Reports taken per `epoll_wait`.
+    /// Reports taken per `epoll_wait` (`Reaper.drain` loops while batches come back full).
     static let batch = 64
+
+    /// The fixed interest set of a socket: everything Winsock's events derive from, edge-triggered
+    /// (the registration, not the kernel's interest list, keeps Winsock's reported state, so the
+    /// entry is never modified).
+    static let socketInterest =
+        UInt32(CEventSelect_POLLIN | CEventSelect_POLLPRI | CEventSelect_POLLOUT | CEventSelect_POLLRDHUP)
+            | CEventSelect_EPOLLET
 
     func reap(afterWake: Bool, _ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int {
         try withUnsafeTemporaryAllocation(of: CEventSelect_readiness.self, capacity: EpollBackend.batch) {
@@ -67,10 +71,10 @@ final class EpollBackend: Backend {
     }
 
     func isStillArmed(_ fd: CInt) -> Bool? {
-        switch CEventSelect_epoll_has_entry(epollFD, fd) {
-        case 1: return true
-        case 0: return false
-        default: return nil
+        switch syscallResult({ CEventSelect_epoll_has_entry(epollFD, fd) }) {
+        case .success: return true
+        case .failure(.noSuchFileOrDirectory): return false
+        case .failure: return nil
         }
     }
 
@@ -83,7 +87,10 @@ final class EpollBackend: Backend {
         var tokens = Set<UInt64>()
         var line = [CChar](repeating: 0, count: 512)
         while fgets(&line, CInt(line.count), file) != nil {
-            let words = String(cString: line).split(separator: " ", omittingEmptySubsequences: true)
+            let text = line.withUnsafeBufferPointer { buffer in
+                String(decoding: UnsafeRawBufferPointer(buffer).prefix { $0 != 0 }, as: UTF8.self)
+            }
+            let words = text.split(separator: " ", omittingEmptySubsequences: true)
             guard words.first == "tfd:", let at = words.firstIndex(of: "data:"), at + 1 < words.count else { continue }
             if let token = UInt64(words[at + 1], radix: 16) { tokens.insert(token) }
         }

@@ -43,12 +43,33 @@ final class URingBackend: Backend, @unchecked Sendable {
     private let deferred: Bool
 
     private static let epollToken = Token.epollSet.raw
+    /// Completions wait in the ring until the creating thread asks for them, so the ring never sets
+    /// TIF_NOTIFY_SIGNAL on a thread (which would interrupt its syscalls, or make a receive at a
+    /// TCP urgent mark fail with EAGAIN), and a pending one shows as a flag readable without a syscall.
+    private static let deferredFlags = UInt32(
+        CEventSelect_IORING_SETUP_SINGLE_ISSUER | CEventSelect_IORING_SETUP_DEFER_TASKRUN
+            | CEventSelect_IORING_SETUP_TASKRUN_FLAG)
+
+    /// The kernel holds completion work for the creating thread (always "maybe" without
+    /// DEFER_TASKRUN).
+    private var workPending: Bool {
+        !deferred || CEventSelect_uring_sq_flags(ring) & UInt32(CEventSelect_IORING_SQ_TASKRUN) != 0
+    }
 
     init() throws(Errno) {
         if let simulated = ProcessEnvironment.simulatedURingError { throw simulated }
-        guard let ring = CEventSelect_uring_create(8) else { throw Errno(rawValue: errno) }
-        self.ring = ring
-        deferred = CEventSelect_uring_work_pending(ring) == 0
+        var created: OpaquePointer?
+        do {
+            try syscall { CEventSelect_uring_create(8, URingBackend.deferredFlags, &created) }
+            deferred = true
+        } catch .invalidArgument {
+            // A kernel before 6.1 does not know these flags: a plain ring, whose free check always
+            // says "look" (each reap is then one epoll_wait, as with the epoll backend).
+            try syscall { CEventSelect_uring_create(8, 0, &created) }
+            deferred = false
+        }
+        guard let created else { throw .noMemory }
+        self.ring = created
         do {
             interest = try EpollBackend()
         } catch {
@@ -62,10 +83,10 @@ final class URingBackend: Backend, @unchecked Sendable {
     }
 
     var readinessFD: CInt { interest.readinessFD }
+    var interestSet: EpollBackend { interest }
 
     func arm(_ fd: CInt, token: UInt64) throws(Errno) { try interest.arm(fd, token: token) }
-    func disarm(_ fd: CInt, token: UInt64) throws(Errno) { try interest.disarm(fd, token: token) }
-    func orphan(_ fd: CInt, token: UInt64) throws(Errno) { try interest.orphan(fd, token: token) }
+    func disarm(_ fd: CInt) throws(Errno) { try interest.disarm(fd) }
     func watch(_ fd: CInt, token: UInt64) throws(Errno) { try interest.watch(fd, token: token) }
     func liveTokens() -> Set<UInt64>? { interest.liveTokens() }
     func isStillArmed(_ fd: CInt) -> Bool? { interest.isStillArmed(fd) }
@@ -75,10 +96,15 @@ final class URingBackend: Backend, @unchecked Sendable {
         // The free check: the poll is pending and the kernel has flagged nothing since.
         let quiet = ringLock.withLock { armed -> Bool in
             guard armed else { return false }
-            if CEventSelect_uring_work_pending(ring) == 0 { return true }
+            if !workPending { return true }
             // The poll fired. The creator collects its completion, so that it can arm again later.
             if onCreator {
-                _ = CEventSelect_uring_get_events(ring)
+                // Fails only with ENOMEM or through a bug; the completion is then collected later.
+                do throws(Errno) {
+                    try syscall { CEventSelect_uring_get_events(ring) }
+                } catch {
+                    assert(error == .noMemory, "EventSelect: io_uring_get_events: \(error)")
+                }
                 if completed() { armed = false }
             }
             return false
@@ -88,8 +114,8 @@ final class URingBackend: Backend, @unchecked Sendable {
         if handled == 0 && onCreator && deferred {
             try ringLock.withLock { armed throws(Errno) in
                 guard !armed else { return }
-                try uringResult(CEventSelect_uring_poll_add(ring, interest.epollFD, URingBackend.epollToken, UInt32(POLLIN)))
-                try uringResult(CEventSelect_uring_submit(ring))
+                try syscall { CEventSelect_uring_poll_add(ring, interest.epollFD, URingBackend.epollToken, UInt32(POLLIN)) }
+                try syscall { CEventSelect_uring_submit(ring) }
                 armed = true
             }
         }

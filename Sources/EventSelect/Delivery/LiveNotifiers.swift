@@ -39,7 +39,7 @@ enum LiveNotifiers {
     static func add(_ id: ObjectIdentifier, _ backend: any Backend) throws(Errno) {
         let reaper = Reaper(backend)
         let delivery = try BackgroundDelivery(reaper)
-        if let kicks = KickChannel.current { try? backend.watch(kicks, token: Token.kick.raw) }
+        if let kicks = Doorbell.current { try? backend.watch(kicks, token: Token.kick.raw) }
         let failure = entries.withLock { entries -> Errno? in
             entries.append(Entry(id: id, reaper: reaper, delivery: delivery))
             guard backgroundWanted.load(ordering: .acquiring) else { return nil }
@@ -126,7 +126,8 @@ enum LiveNotifiers {
     static func driveAll(afterWake: Bool = false) {
         if backgroundIncomplete.load(ordering: .relaxed) { startBackgroundDelivery() }
         let snapshot = entries.withLock { $0 }  // copy-on-write: a retain, no allocation
-        for entry in snapshot { entry.reaper.drain(afterWake: afterWake) }
+        // By index: no copy (and retain) of each entry's thread reference.
+        for index in snapshot.indices { snapshot[index].reaper.drain(afterWake: afterWake) }
         Registry.shared.recheckSuspects()
     }
 
@@ -152,7 +153,7 @@ enum LiveNotifiers {
     /// read): the socket is looked at again instead.
     static func dispatch(_ token: UInt64, _ bits: UInt32, sequence: UInt64) {
         if token == Token.kick.raw {
-            KickChannel.drain()
+            Doorbell.drain()
             return
         }
         guard let registration = Registry.shared.registration(token: token) else { return }

@@ -14,11 +14,17 @@ import SystemPackage
 final class PollableFlag: Sendable {
     /// The eventfd; owned here, closed in deinit.
     let fd: CInt
+    /// The flag itself: the truth, read and written without the lock.
     private let raisedBit = Atomic<Bool>(false)
+    /// Who may look other than through `isRaised`: 1 once exposed, plus EventSelect waits polling
+    /// the fd, plus async waiters. While it is zero, raising and lowering touch only `raisedBit` (the
+    /// event-object hot path: set by delivery, tested and reset by the same thread). Both sides use
+    /// sequentially consistent order (flag then observers, observers then flag), so a new observer
+    /// and a raise or lower that races with it always meet: one of them sees the other.
+    private let observers = Atomic<Int>(0)
     private let state = Mutex(State())
 
     private struct State {
-        var raised = false
         var exposed = false
         var pollers = 0
         var fdReadable = false
@@ -43,16 +49,15 @@ final class PollableFlag: Sendable {
     @discardableResult
     func raise() -> Bool {
         if raisedBit.load(ordering: .relaxed) { return false }
-        let waiters: [CheckedContinuation<Void, Never>]? = state.withLock { state in
-            guard !state.raised else { return nil }
-            state.raised = true
-            raisedBit.store(true, ordering: .releasing)
-            Self.mirror(&state, fd)
+        if raisedBit.exchange(true, ordering: .sequentiallyConsistent) { return false }
+        if observers.load(ordering: .sequentiallyConsistent) == 0 { return true }
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            mirror(&state)
             if state.continuations.isEmpty { return [] }
             defer { state.continuations.removeAll() }
+            observers.subtract(state.continuations.count, ordering: .sequentiallyConsistent)
             return state.continuations
         }
-        guard let waiters else { return false }
         for waiter in waiters { waiter.resume() }
         return true
     }
@@ -60,18 +65,19 @@ final class PollableFlag: Sendable {
     /// Lowers the flag and, if mirrored, makes the fd unreadable.
     func lower() {
         if !raisedBit.load(ordering: .relaxed) { return }
-        state.withLock { state in
-            state.raised = false
-            raisedBit.store(false, ordering: .releasing)
-            Self.mirror(&state, fd)
-        }
+        if !raisedBit.exchange(false, ordering: .sequentiallyConsistent) { return }
+        if observers.load(ordering: .sequentiallyConsistent) == 0 { return }
+        state.withLock { state in mirror(&state) }
     }
 
     /// Hands the fd out for good: from now on it always mirrors the flag.
     func expose() -> CInt {
         state.withLock { state in
-            state.exposed = true
-            Self.mirror(&state, fd)
+            if !state.exposed {
+                state.exposed = true
+                observers.add(1, ordering: .sequentiallyConsistent)
+            }
+            mirror(&state)
         }
         return fd
     }
@@ -80,7 +86,8 @@ final class PollableFlag: Sendable {
     func beginPoll() {
         state.withLock { state in
             state.pollers += 1
-            Self.mirror(&state, fd)
+            observers.add(1, ordering: .sequentiallyConsistent)
+            mirror(&state)
         }
     }
 
@@ -88,7 +95,8 @@ final class PollableFlag: Sendable {
         state.withLock { state in
             state.pollers -= 1
             assert(state.pollers >= 0, "unbalanced PollableFlag.endPoll")
-            Self.mirror(&state, fd)
+            observers.subtract(1, ordering: .sequentiallyConsistent)
+            mirror(&state)
         }
     }
 
@@ -96,7 +104,11 @@ final class PollableFlag: Sendable {
     func waitRaised() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let resumeNow = state.withLock { state in
-                if state.raised { return true }
+                observers.add(1, ordering: .sequentiallyConsistent)
+                if raisedBit.load(ordering: .sequentiallyConsistent) {
+                    observers.subtract(1, ordering: .sequentiallyConsistent)
+                    return true
+                }
                 state.continuations.append(continuation)
                 return false
             }
@@ -105,9 +117,10 @@ final class PollableFlag: Sendable {
     }
 
     /// Brings the eventfd in line with the flag when it is mirrored, and empties it when it is not
-    /// (so a later mirror starts from a known state).
-    private static func mirror(_ state: inout State, _ fd: CInt) {
-        let wanted = state.raised && state.mirrored
+    /// (so a later mirror starts from a known state). Under the lock, so mirrors are ordered; each
+    /// reads the flag afresh, so the last one leaves the fd matching the flag.
+    private func mirror(_ state: inout State) {
+        let wanted = raisedBit.load(ordering: .sequentiallyConsistent) && state.mirrored
         guard wanted != state.fdReadable else { return }
         do {
             if wanted {

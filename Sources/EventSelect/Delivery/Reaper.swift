@@ -14,13 +14,33 @@ final class Reaper: Sendable {
         self.backend = backend
     }
 
-    /// Reaps without blocking and delivers.
+    /// Reaps without blocking and delivers, until the backend reports less than a full batch (so
+    /// after a wait, everything the kernel had ready is recorded, and a program enumerating its
+    /// sockets finds it in one pass), at most `maxBatches` batches.
     func drain(afterWake: Bool = false) {
         lock.withLock { _ in
             let sequence = LiveNotifiers.reapSequence.add(1, ordering: .acquiringAndReleasing).newValue
-            _ = try? backend.reap(afterWake: afterWake) { token, bits in
-                LiveNotifiers.dispatch(token, bits, sequence: sequence)
+            var wake = afterWake
+            for _ in 0..<Reaper.maxBatches {
+                let handled: Int
+                do throws(Errno) {
+                    handled = try backend.reap(afterWake: wake) { token, bits in
+                        LiveNotifiers.dispatch(token, bits, sequence: sequence)
+                    }
+                } catch {
+                    // epoll_wait and io_uring_enter on descriptors EventSelect owns, with a buffer
+                    // it owns, fail only through a bug here (EBADF, EFAULT, EINVAL) or ENOMEM;
+                    // the next wait reaps again.
+                    assertOwned(error, "backend")
+                    assert(error == .noMemory, "EventSelect: reaping failed: \(error)")
+                    return
+                }
+                if handled < EpollBackend.batch { return }
+                wake = false
             }
         }
     }
+
+    /// A bound on one drain, so a thread delivering under a flood still returns to its caller.
+    static let maxBatches = 64
 }

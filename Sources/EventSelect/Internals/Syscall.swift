@@ -3,7 +3,8 @@ import Glibc
 import SystemPackage
 
 /// The one place that reads `errno`: runs `body` until it stops failing with EINTR, and turns a `-1`
-/// result into a thrown `Errno`. Every raw syscall in EventSelect goes through here or `uringResult`.
+/// result into a thrown `Errno`. Every raw syscall in EventSelect goes through here, `syscallResult`
+/// or `syscallOnce` (the C shim returns -1 with errno throughout, liburing's calls included).
 @inline(__always)
 @discardableResult
 func syscall<T: FixedWidthInteger>(_ body: () -> T) throws(Errno) -> T {
@@ -16,12 +17,34 @@ func syscall<T: FixedWidthInteger>(_ body: () -> T) throws(Errno) -> T {
     }
 }
 
-/// liburing's convention: a negative result is `-errno`.
+/// `syscall` for calls whose failure must not skip the work that follows (the re-enabling calls
+/// re-enable even when their syscall fails, docs/SEMANTICS.md rule 9): the result or the Errno,
+/// EINTR retried. A typed `Result` of a trivial type: no allocation, no existential.
 @inline(__always)
-@discardableResult
-func uringResult(_ result: CInt) throws(Errno) -> CInt {
-    if result < 0 { throw Errno(rawValue: -result) }
-    return result
+func syscallResult<T: FixedWidthInteger>(_ body: () -> T) -> Result<T, Errno> {
+    while true {
+        let result = body()
+        if result != -1 { return .success(result) }
+        let code = errno
+        if code == EINTR { continue }
+        return .failure(Errno(rawValue: code))
+    }
+}
+
+/// A call that must not be repeated on EINTR (close(2): the descriptor is gone either way; connect(2):
+/// the connection goes on; ppoll(2): a wake): nil on success, else the Errno, EINTR included.
+@inline(__always)
+func syscallOnce(_ body: () -> CInt) -> Errno? {
+    if body() != -1 { return nil }
+    return Errno(rawValue: errno)
+}
+
+/// The process `pid` exists (kill(pid, 0) succeeds or is refused with EPERM).
+@inline(__always)
+func processExists(_ pid: pid_t) -> Bool {
+    guard pid > 0 else { return false }  // never a process group: pids come from shared memory too
+    if kill(pid, 0) == 0 { return true }
+    return errno == EPERM
 }
 
 /// A descriptor EventSelect created and owns: EBADF on it is a bug, not user error.
@@ -97,6 +120,6 @@ struct Deadline {
 
 /// ppoll(2) over `fds` until one is ready or `nanoseconds` pass (nil: forever). EINTR counts as a wake.
 func waitReadable(_ fds: UnsafeMutableBufferPointer<pollfd>, nanoseconds: Int64?) throws(Errno) {
-    let result = CEventSelect_ppoll(fds.baseAddress, UInt(fds.count), nanoseconds ?? -1)
-    if result == -1 && errno != EINTR { throw Errno(rawValue: errno) }
+    let error = syscallOnce { CEventSelect_ppoll(fds.baseAddress, UInt(fds.count), nanoseconds ?? -1) }
+    if let error, error != .interrupted { throw error }
 }

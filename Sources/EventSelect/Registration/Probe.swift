@@ -8,23 +8,24 @@ import SystemPackage
 /// file, by the program.
 struct Probe {
     private var candidate: CInt?
-    private let identity: SocketIdentity
+    private let identity: SocketIdentity?
     private var checked: Bool
 
     /// A descriptor just resolved by the caller: no check needed.
-    init(verified fd: CInt, identity: SocketIdentity) {
+    init(verified fd: CInt) {
         candidate = fd
-        self.identity = identity
+        identity = nil
         checked = true
     }
 
-    /// A descriptor remembered from earlier: checked on first use.
+    /// A descriptor remembered from earlier: checked on first use of `fd`.
     init(remembered fd: CInt, identity: SocketIdentity) {
-        candidate = fd
+        candidate = fd < 0 ? nil : fd
         self.identity = identity
-        checked = false
+        checked = fd < 0
     }
 
+    /// The descriptor, once checked to name the socket (fstat on first use); nil when it does not.
     var fd: CInt? {
         mutating get {
             if !checked {
@@ -34,4 +35,12 @@ struct Probe {
             return candidate
         }
     }
+
+    /// The descriptor without the check, for a query whose one trusted answer is the one that would
+    /// be assumed with no descriptor at all (so a reused number cannot make it record anything the
+    /// socket's own readiness does not show). Saves the fstat on the steady-state path.
+    var unchecked: CInt? { candidate }
+
+    /// Whether `fd` costs no check any more.
+    var isChecked: Bool { checked }
 }

@@ -102,7 +102,15 @@ extension RegistrationState {
             // POLLIN (rcv_nxt already counts the FIN) before RDHUP; FIONREAD locks the socket and
             // leaves the FIN out. AF_UNIX has no such window (an EOF queues nothing).
             let hasData: Bool
-            if (hangup || isTCP) && isStream, let fd = probe.fd, let count = try? bytesReadable(fd) {
+            if isTCP && !hangup && !probe.isChecked, let fd = probe.unchecked,
+                let count = try? bytesReadable(fd), count > 0
+            {
+                // Bytes counted without checking the descriptor: "data" is also what POLLIN without
+                // a hang-up means when no descriptor is known, so a reused number cannot make this
+                // record anything the socket's own readiness does not show; only a zero needs the
+                // checked descriptor (steady state: no fstat).
+                hasData = true
+            } else if (hangup || isTCP) && isStream, let fd = probe.fd, let count = try? bytesReadable(fd) {
                 hasData = count > 0
             } else {
                 // No descriptor here to ask (the registration outlives the one it was made through):

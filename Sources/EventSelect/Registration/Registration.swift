@@ -47,33 +47,58 @@ final class Registration: @unchecked Sendable {
     // @unchecked: `local` is only touched inside `withState`, under the slot's mutex.
     let identity: SocketIdentity
     let token: Token
-    let slotIndex: Int
-    private var local: LocalState
+    /// Set when the registry drops it; cached references check it. Guarded by the registry's lock
+    /// (kept behind `local`'s pointer: no dynamic exclusivity check on the hot lookups).
+    var retired: Bool {
+        get { local.pointee.retired }
+        set { local.pointee.retired = newValue }
+    }
+    /// Cached descriptors (`Registry`'s descriptor table) that name this socket and hold this
+    /// registration; guarded by the registry's lock. Kept here rather than in a per-identity
+    /// dictionary: one counter per selected socket instead of a hash entry.
+    var descriptorCount: Int32 {
+        get { local.pointee.descriptorCount }
+        set { local.pointee.descriptorCount = newValue }
+    }
 
-    init(identity: SocketIdentity, token: Token, slotIndex: Int, socket: CInt) {
+    /// The registration's slot in the cross-process table.
+    var slotIndex: Int { Int(token.slot) }
+    /// Allocated once: the slot's lock guards it, so it needs no exclusivity tracking of a stored
+    /// property (a dynamic access check on every `withState`).
+    private let local: UnsafeMutablePointer<LocalState>
+
+    /// `SharedTable.mapped`, held here so that `withState` pays no lazy-global check per call.
+    private let table: SharedTable
+
+    init(identity: SocketIdentity, token: Token, socket: CInt) {
         self.identity = identity
         self.token = token
-        self.slotIndex = slotIndex
-        self.local = LocalState(knownFD: socket)
+        table = SharedTable.mapped
+        local = .allocate(capacity: 1)
+        local.initialize(to: LocalState(knownFD: socket))
+    }
+
+    deinit {
+        local.deinitialize(count: 1)
+        local.deallocate()
     }
 
     /// Runs `body` with the slot's lock held.
     @inline(__always)
     func withState<R, E: Error>(_ body: (inout RegistrationState) throws(E) -> R) throws(E) -> R {
-        let slot = SharedTable.shared.lockSlot(slotIndex)
-        defer { SharedTable.shared.unlockSlot(slotIndex) }
-        return try withUnsafeMutablePointer(to: &local) { localPointer throws(E) -> R in
-            var state = RegistrationState(slot: slot, local: localPointer, slotIndex: slotIndex)
-            return try body(&state)
-        }
+        let slot = table.lockSlot(slotIndex)
+        defer { table.unlockSlot(slotIndex) }
+        var state = RegistrationState(slot: slot, local: local, slotIndex: slotIndex)
+        return try body(&state)
     }
 }
 
 /// One backend's arming of a registration: through which descriptor number, and whether that
 /// number still refers to the socket (false once EventSelect closed it; the registration then goes
-/// on through `Backend.orphan` until the socket's last close).
+/// on, through the kernel's entry keyed by the open file, until the socket's last close).
 struct Arm {
-    var backend: any Backend
+    /// The epoll set (a concrete class: no existential on the hot path, and `Arm?` needs no tag).
+    var backend: EpollBackend
     var fd: CInt
     var keyed: Bool
 }
@@ -130,4 +155,9 @@ struct LocalState {
     var reenabling: NetworkEvents = []
     /// A delivery left an event to an in-flight re-enabling call: it must look again.
     var deferredCheck = false
+    /// `LiveNotifiers.reapSequence` at the last `enumNetworkEvents` that found nothing recorded.
+    var emptyLookAt: UInt64 = .max
+    /// `Registration.retired` and `.descriptorCount`: guarded by the registry's lock, not the slot's.
+    var descriptorCount: Int32 = 0
+    var retired = false
 }

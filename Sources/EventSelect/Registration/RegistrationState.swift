@@ -25,7 +25,8 @@ struct RegistrationState {
     /// Recorded by a process that is not the owner, waiting for the owner to deliver.
     var undelivered: NetworkEvents {
         get { NetworkEvents(rawValue: slot.pointee.undelivered) }
-        nonmutating set { slot.pointee.undelivered = newValue.rawValue }
+        // Atomic store: the owner's doorbell re-scan reads the word without the lock.
+        nonmutating set { CEventSelect_store_relaxed_u32(&slot.pointee.undelivered, newValue.rawValue) }
     }
     var codes: ErrorCodes {
         get { ErrorCodes(raw: slot.pointee.codes) }
@@ -53,11 +54,6 @@ struct RegistrationState {
     var localReadShutdown: Bool {
         get { slot.pointee.local_read_shutdown != 0 }
         nonmutating set { slot.pointee.local_read_shutdown = newValue ? 1 : 0 }
-    }
-    /// O_NONBLOCK as EventSelect last set it; the flag belongs to the socket, so it is shared.
-    var nonBlocking: Bool {
-        get { slot.pointee.nonblocking != 0 }
-        nonmutating set { slot.pointee.nonblocking = newValue ? 1 : 0 }
     }
     var target: Target {
         get { local.pointee.target }
@@ -87,7 +83,7 @@ struct RegistrationState {
         guard isSelected else { return false }
         let owner = slot.pointee.owner_pid
         if owner == CurrentProcess.pid { return true }
-        return kill(owner, 0) == 0 || errno == EPERM
+        return processExists(owner)  // the pid is shared memory: any value, never a group (<= 0)
     }
 
     var isStream: Bool { socketType == SOCK_STREAM.rawValue || socketType == SOCK_SEQPACKET.rawValue }
@@ -131,9 +127,23 @@ struct RegistrationState {
     }
 
     /// A re-enabling call starts: `event` is re-enabled and left to the call until it finishes.
-    mutating func beginReenabling(_ event: NetworkEvents) {
+    /// Returns what was recorded and reported of `event` before, for `undoReenabling`.
+    @discardableResult
+    mutating func beginReenabling(_ event: NetworkEvents) -> (pending: NetworkEvents, reported: NetworkEvents) {
+        let before = (pending: pending.intersection(event), reported: reported.intersection(event))
         reenable(event)
         local.pointee.reenabling.insert(event)
+        return before
+    }
+
+    /// The call that began re-enabling `event` turned out not to concern this socket (its
+    /// descriptor number was closed behind EventSelect's back and now names another file): puts
+    /// back what `beginReenabling` cleared.
+    mutating func undoReenabling(_ event: NetworkEvents, _ before: (pending: NetworkEvents, reported: NetworkEvents)) {
+        local.pointee.reenabling.subtract(event)
+        if local.pointee.reenabling.isEmpty { local.pointee.deferredCheck = false }
+        pending.formUnion(before.pending)
+        reported.formUnion(before.reported)
     }
 
     /// A re-enabling call finished its syscall: readiness collected before now may be stale.
@@ -161,7 +171,7 @@ struct RegistrationState {
     /// Delivers what was just recorded. In the owning process: event mode sets the event object if
     /// a selected event was recorded; message mode posts every pending selected event, one message
     /// each, in Winsock's order (docs/SEMANTICS.md rule 7), and clears them from the record. In any other
-    /// process: leaves the events for the owner and wakes it (`KickChannel`). Runs under the slot's
+    /// process: leaves the events for the owner and wakes it (`Doorbell`). Runs under the slot's
     /// lock, as selection does, so once a selection has replaced this one — in this process or
     /// another — nothing reaches the old target (docs/SEMANTICS.md rule 14).
     mutating func deliver(recorded: NetworkEvents) {
@@ -169,7 +179,7 @@ struct RegistrationState {
         guard ownedHere else {
             if !recorded.isEmpty {
                 undelivered.formUnion(recorded)
-                KickChannel.kick(slot.pointee.owner_pid, slot: slotIndex)
+                Doorbell.ring(slot.pointee.owner_pid, slot: slotIndex)
             }
             return
         }

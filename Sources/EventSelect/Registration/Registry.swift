@@ -20,13 +20,15 @@ final class Registry: Sendable {
         /// Descriptor number -> identity, for descriptors EventSelect has resolved. Cleared by
         /// `Notifier.close`; a descriptor closed behind EventSelect's back stays cached until a
         /// validating call (select, enumNetworkEvents, close) resolves it again.
-        var identities: [CInt: SocketIdentity] = [:]
+        var descriptors = DescriptorTable()
         /// Registrations by their shared-table slot (dense): what readiness tokens and kicks name.
         var slots: [Registration?] = []
         /// Per slot, bumped when this process drops the slot's registration: stale tokens are dropped.
         var generations: [UInt32] = []
-        /// How many cached descriptors name each identity.
-        var descriptorCounts: [SocketIdentity: Int] = [:]
+        /// How many cached descriptors name each identity, for identities whose cached entries hold
+        /// no live registration (a registration keeps its own count: `Registration.descriptorCount`,
+        /// so a selected socket costs no entry here).
+        var unregisteredCounts: [SocketIdentity: Int32] = [:]
         /// Sockets `Notifier.accept` returned without a selection to inherit: they never record
         /// FD_CONNECT (docs/SEMANTICS.md rule 16), even when selected later. Dropped once selected or closed.
         var accepted: Set<SocketIdentity> = []
@@ -39,21 +41,54 @@ final class Registry: Sendable {
         /// Registrations beyond which the next creation first sweeps out those of dead sockets.
         var sweepThreshold = 4096
 
-        mutating func cache(_ fd: CInt, _ identity: SocketIdentity) {
-            if let old = identities.updateValue(identity, forKey: fd) { uncount(old) }
-            descriptorCounts[identity, default: 0] += 1
+        mutating func cache(_ fd: CInt, _ identity: SocketIdentity, _ registration: Registration?) {
+            if let old = descriptors.store(fd, identity, registration) { count(old.identity, old.registration, -1) }
+            count(identity, registration, 1)
         }
 
         mutating func uncache(_ fd: CInt) {
-            if let old = identities.removeValue(forKey: fd) { uncount(old) }
+            if let old = descriptors.remove(fd) { count(old.identity, old.registration, -1) }
         }
 
-        private mutating func uncount(_ identity: SocketIdentity) {
-            if let count = descriptorCounts[identity], count > 1 {
-                descriptorCounts[identity] = count - 1
-            } else {
-                descriptorCounts.removeValue(forKey: identity)
+        /// Whether a cached descriptor names `identity`.
+        func hasDescriptor(of identity: SocketIdentity) -> Bool {
+            (byIdentity[identity]?.descriptorCount ?? 0) > 0 || unregisteredCounts[identity] != nil
+        }
+
+        /// A registration leaves: its descriptors' count moves to `unregisteredCounts`.
+        mutating func retire(_ registration: Registration) {
+            if registration.descriptorCount > 0 {
+                unregisteredCounts[registration.identity, default: 0] += registration.descriptorCount
             }
+            registration.descriptorCount = 0
+            registration.retired = true
+        }
+
+        private mutating func count(_ identity: SocketIdentity, _ registration: Registration?, _ delta: Int32) {
+            if let registration, !registration.retired {
+                registration.descriptorCount += delta
+                return
+            }
+            let count = (unregisteredCounts[identity] ?? 0) + delta
+            if count > 0 {
+                unregisteredCounts[identity] = count
+            } else {
+                unregisteredCounts.removeValue(forKey: identity)
+            }
+        }
+
+        /// The cached identity of `fd` and its registration, hashing only when the entry does not
+        /// hold the registration yet (or holds a retired one).
+        mutating func cached(_ fd: CInt) -> (SocketIdentity, Registration?)? {
+            guard let entry = descriptors[fd] else { return nil }
+            if let registration = entry.registration, !registration.retired { return (entry.identity, registration) }
+            let registration = byIdentity[entry.identity]
+            if registration != nil || entry.registration != nil {
+                descriptors.attach(fd, registration)
+                count(entry.identity, entry.registration, -1)
+                count(entry.identity, registration, 1)
+            }
+            return (entry.identity, registration)
         }
     }
 
@@ -67,9 +102,11 @@ final class Registry: Sendable {
             if fd >= 0 { tables.withLock { $0.uncache(fd) } }
             throw error
         }
-        let registration = tables.withLock { tables in
-            if tables.identities[fd] != identity { tables.cache(fd, identity) }
-            return tables.byIdentity[identity]
+        let registration = tables.withLock { tables -> Registration? in
+            if let (cachedIdentity, registration) = tables.cached(fd), cachedIdentity == identity { return registration }
+            let registration = tables.byIdentity[identity]
+            tables.cache(fd, identity, registration)
+            return registration
         }
         return (identity, registration ?? attach(identity, fd))
     }
@@ -79,7 +116,7 @@ final class Registry: Sendable {
     /// "No slot" is cached until the shared table takes a new slot, so unselected sockets cost no
     /// table lookup on the hot calls.
     private func attach(_ identity: SocketIdentity, _ fd: CInt) -> Registration? {
-        let table = SharedTable.shared
+        guard let table = try? SharedTable.opened() else { return nil }
         let insertions = table.insertions
         if tables.withLock({ $0.noSlot[identity] == insertions }) { return nil }
         guard let slot = table.attachSlot(identity, cookie: CEventSelect_socket_cookie(fd)) else {
@@ -95,13 +132,23 @@ final class Registry: Sendable {
     /// The registration of the socket behind `fd`, from the cache when the descriptor is known
     /// (no syscall), else resolving it. Used by the re-enabling calls, whose own syscall then
     /// reports a bad descriptor.
-    func registration(cached fd: CInt) -> Registration? {
-        let cached: (SocketIdentity, Registration?)? = tables.withLock { tables in
-            guard let identity = tables.identities[fd] else { return nil }
-            return (identity, tables.byIdentity[identity])
-        }
-        guard let (identity, registration) = cached else { return try? resolve(fd).1 }
-        return registration ?? attach(identity, fd)
+    ///
+    /// `verified` is false for a cache answer: the program may have closed the descriptor behind
+    /// EventSelect's back and the number may name another file now. Such an answer may re-enable
+    /// (the call's own effect), but nothing may be recorded for it before `verify` confirms it
+    /// (a reused number must never feed the closed socket's registration).
+    func registration(cached fd: CInt) -> (registration: Registration?, verified: Bool) {
+        let cached = tables.withLock { $0.cached(fd) }
+        guard let (identity, registration) = cached else { return ((try? resolve(fd))?.1, true) }
+        return (registration ?? attach(identity, fd), false)
+    }
+
+    /// Checks with fstat(2) that `fd` still names the socket of `registration`. Returns
+    /// `registration` when it does; otherwise re-resolves `fd` and returns its socket's registration
+    /// (nil for none, a closed descriptor or a non-socket).
+    func verify(_ fd: CInt, _ registration: Registration) -> Registration? {
+        guard let (identity, actual) = try? resolve(fd) else { return nil }
+        return identity == registration.identity ? registration : actual
     }
 
     /// The registration of `identity`, created if there is none (taking the socket's slot in the
@@ -109,7 +156,7 @@ final class Registry: Sendable {
     /// - Throws: ENOBUFS when the cross-process table is full.
     func registration(for identity: SocketIdentity, socket fd: CInt, slot: Int? = nil) throws(Errno) -> Registration {
         if let existing = tables.withLock({ $0.byIdentity[identity] }) {
-            if let slot { SharedTable.shared.releaseSlot(slot) }
+            if let slot { SharedTable.mapped.releaseSlot(slot) }
             return existing
         }
         if tables.withLock({ $0.byIdentity.count >= $0.sweepThreshold }) { sweep() }
@@ -117,7 +164,9 @@ final class Registry: Sendable {
         if let slot {
             sharedSlot = slot
         } else {
-            sharedSlot = try SharedTable.shared.acquireSlot(identity, cookie: CEventSelect_socket_cookie(fd))
+            // This process will hold a registration: other processes may need to ring it.
+            try Doorbell.ensure()
+            sharedSlot = try SharedTable.opened().acquireSlot(identity, cookie: CEventSelect_socket_cookie(fd))
         }
         let (registration, duplicate) = tables.withLock { tables -> (Registration, Bool) in
             if let existing = tables.byIdentity[identity] { return (existing, true) }
@@ -128,21 +177,21 @@ final class Registry: Sendable {
             }
             let registration = Registration(
                 identity: identity, token: Token(slot: UInt32(sharedSlot), generation: tables.generations[sharedSlot]),
-                slotIndex: sharedSlot, socket: fd)
+                socket: fd)
             tables.slots[sharedSlot] = registration
             tables.byIdentity[identity] = registration
             tables.noSlot.removeValue(forKey: identity)
-            if tables.identities[fd] != identity { tables.cache(fd, identity) }
+            tables.cache(fd, identity, registration)
             return (registration, false)
         }
         // Another thread created it first: give back the extra use of the slot.
-        if duplicate {
-            SharedTable.shared.releaseSlot(sharedSlot)
-        } else if SharedTable.shared.isShared {
-            // This process holds a registration now: other processes may need to kick it.
-            _ = KickChannel.ensure()
-        }
+        if duplicate { SharedTable.mapped.releaseSlot(sharedSlot) }
         return registration
+    }
+
+    /// Every registration this process holds (the doorbell's re-scan).
+    func allRegistrations() -> [Registration] {
+        tables.withLock { $0.slots.compactMap { $0 } }
     }
 
     /// The registration holding shared-table slot `slot`.
@@ -181,7 +230,7 @@ final class Registry: Sendable {
     struct Suspect {
         var registration: Registration
         var fd: CInt
-        var backends: [any Backend]
+        var backends: [EpollBackend]
         var checksLeft: Int
     }
 
@@ -189,7 +238,7 @@ final class Registry: Sendable {
 
     /// A registration stays after its descriptor `fd` was closed because the kernel still held the
     /// socket: check again on later drains.
-    func suspect(_ registration: Registration, closed fd: CInt, backends: [any Backend]) {
+    func suspect(_ registration: Registration, closed fd: CInt, backends: [EpollBackend]) {
         tables.withLock { tables in
             tables.suspects.append(Suspect(registration: registration, fd: fd, backends: backends, checksLeft: 32))
             suspectCount.store(tables.suspects.count, ordering: .releasing)
@@ -226,7 +275,7 @@ final class Registry: Sendable {
 
     /// Whether another descriptor EventSelect has seen still names `identity`.
     func hasDescriptor(of identity: SocketIdentity) -> Bool {
-        tables.withLock { $0.descriptorCounts[identity] != nil }
+        tables.withLock { $0.hasDescriptor(of: identity) }
     }
 
     /// Drops the registrations of sockets that are gone. A socket is gone when the kernel has
@@ -263,12 +312,71 @@ final class Registry: Sendable {
         }
         tables.withLock { tables in
             guard tables.byIdentity[registration.identity] === registration else { return }
+            tables.retire(registration)
             tables.byIdentity.removeValue(forKey: registration.identity)
             let slot = registration.slotIndex
             tables.slots[slot] = nil
             tables.generations[slot] &+= 1
         }
-        SharedTable.shared.releaseSlot(registration.slotIndex)
+        SharedTable.mapped.releaseSlot(registration.slotIndex)
     }
 
+}
+
+/// Descriptor number -> (identity, registration), for descriptors EventSelect has resolved: pages of
+/// 1,024 entries allocated on first use, so a lookup is two array indexings (no hashing) and a
+/// descriptor number near the fd limit costs one page, not a table up to it. 24 bytes an entry.
+struct DescriptorTable {
+    struct Entry {
+        /// Inode 0 marks an empty entry (sockfs never hands out inode 0).
+        var identity: SocketIdentity
+        /// The registration of `identity` when one was known at caching time (checked for
+        /// `retired` before use).
+        var registration: Registration?
+
+        static let empty = Entry(identity: SocketIdentity(inode: 0, device: 0), registration: nil)
+        var isEmpty: Bool { identity.inode == 0 && identity.device == 0 }
+    }
+
+    private static let pageBits = 10
+    private static let pageSize = 1 << pageBits
+    private static let pageMask = pageSize - 1
+    /// Pages allocated on first use and kept for the life of the process (the registry is a
+    /// process-wide singleton): plain pointers, so a lookup does no reference counting.
+    private var pages: [UnsafeMutablePointer<Entry>?] = []
+
+    subscript(fd: CInt) -> Entry? {
+        guard fd >= 0 else { return nil }
+        let page = Int(fd) >> DescriptorTable.pageBits
+        guard page < pages.count, let entries = pages[page] else { return nil }
+        let entry = entries[Int(fd) & DescriptorTable.pageMask]
+        return entry.isEmpty ? nil : entry
+    }
+
+    /// Caches `fd`; returns the entry it replaced.
+    mutating func store(_ fd: CInt, _ identity: SocketIdentity, _ registration: Registration?) -> Entry? {
+        guard fd >= 0 else { return nil }
+        let old = self[fd]
+        let page = Int(fd) >> DescriptorTable.pageBits
+        if page >= pages.count { pages.append(contentsOf: repeatElement(nil, count: page + 1 - pages.count)) }
+        if pages[page] == nil {
+            let entries = UnsafeMutablePointer<Entry>.allocate(capacity: DescriptorTable.pageSize)
+            entries.initialize(repeating: .empty, count: DescriptorTable.pageSize)
+            pages[page] = entries
+        }
+        pages[page]![Int(fd) & DescriptorTable.pageMask] = Entry(identity: identity, registration: registration)
+        return old
+    }
+
+    /// Updates the registration of a cached `fd`.
+    mutating func attach(_ fd: CInt, _ registration: Registration?) {
+        pages[Int(fd) >> DescriptorTable.pageBits]![Int(fd) & DescriptorTable.pageMask].registration = registration
+    }
+
+    /// Forgets `fd`; returns the entry it had.
+    mutating func remove(_ fd: CInt) -> Entry? {
+        guard let old = self[fd] else { return nil }
+        pages[Int(fd) >> DescriptorTable.pageBits]![Int(fd) & DescriptorTable.pageMask] = .empty
+        return old
+    }
 }

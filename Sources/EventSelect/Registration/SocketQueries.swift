@@ -44,9 +44,15 @@ extension RegistrationState {
     }
 }
 
-/// Sets or clears O_NONBLOCK.
+/// Sets or clears O_NONBLOCK on the socket itself, whatever it was (the program may have changed
+/// it with fcntl behind EventSelect's back, so no cached copy is trusted: docs/SEMANTICS.md rule 15).
+/// One ioctl(FIONBIO): no read-modify-write of the other file status flags.
 func setNonBlocking(_ fd: CInt, _ nonBlocking: Bool) throws(Errno) {
-    let flags = try syscall { fcntl(fd, F_GETFL) }
-    let wanted = nonBlocking ? flags | O_NONBLOCK : flags & ~O_NONBLOCK
-    if wanted != flags { try syscall { fcntl(fd, F_SETFL, wanted) } }
+    var value: CInt = nonBlocking ? 1 : 0
+    try syscall { ioctl(fd, UInt(FIONBIO), &value) }
+}
+
+/// Whether O_NONBLOCK is set on the socket.
+func isNonBlocking(_ fd: CInt) throws(Errno) -> Bool {
+    try syscall { fcntl(fd, F_GETFL) } & O_NONBLOCK != 0
 }

@@ -1,3 +1,4 @@
+// This process's pid, cached, and what a fork must reset in the child (its doorbell).
 import Glibc
 import Synchronization
 
@@ -16,6 +17,6 @@ enum CurrentProcess {
 
     private static func refresh() {
         cached.store(getpid(), ordering: .relaxed)
-        KickChannel.forgetAfterFork()
+        Doorbell.forgetAfterFork()
     }
 }
