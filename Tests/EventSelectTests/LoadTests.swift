@@ -170,7 +170,10 @@ private func spawnThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
             let figures = try okNumbers(try peer.call("\(command) \(count)", timeout: .seconds(longTests ? 900 : 120)))
             print("\(command) \(count) \(backend): fds \(figures[0]) -> \(figures[1]), RSS \(figures[2]) -> \(figures[3]) KiB, \(figures[4]) ms")
             #expect(figures[1] == figures[0], "\(command): descriptors \(figures[0]) -> \(figures[1])")
-            #expect(figures[3] - figures[2] < 8192, "\(command): RSS \(figures[2]) -> \(figures[3]) KiB")
+            // (Not under AddressSanitizer: its quarantine keeps freed memory resident on purpose.)
+            if getenv("ASAN_OPTIONS") == nil {
+                #expect(figures[3] - figures[2] < 8192, "\(command): RSS \(figures[2]) -> \(figures[3]) KiB")
+            }
         }
     }
 }
