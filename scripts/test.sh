@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/ensure-deps.sh
 swift build --build-tests
+# The README's examples as a user's package: verbatim, resolving only swift-system, building, running.
+scripts/check-example.sh
 # The public API of SPEC.md section 3 must compile as written (when shared/ is beside the checkout).
 if [ -x ../shared/api-check/run.sh ]; then ../shared/api-check/run.sh "$PWD"; fi
 # Per-test "started" lines are dropped; failures, issues and the closing summary are kept.

@@ -69,15 +69,41 @@ public final class MessageQueue: Sendable {
     }
 
     /// The messages as an async sequence, for `for await`. Each message goes to exactly one reader,
-    /// whichever sequence or call takes it first; the sequence never ends by itself.
+    /// whichever sequence or call takes it first. The sequence ends when the task iterating it is
+    /// cancelled, and never by itself.
     public var messages: AsyncStream<SocketMessage> {
         LiveNotifiers.requireBackgroundDelivery()
-        return AsyncStream(unfolding: { [self] in
-            while true {
-                if let message = self.poll() { return message }
-                await self.flag.waitRaised()
+        return AsyncStream(unfolding: { [self] in await self.nextAsync(timeout: nil) })
+    }
+
+    /// Takes the oldest message, suspending until there is one or the task is cancelled. The async
+    /// form of `GetMessage`.
+    /// - Returns: the message; nil when the task was cancelled first.
+    public func next() async -> SocketMessage? {
+        await nextAsync(timeout: nil)
+    }
+
+    /// Takes the oldest message, suspending until there is one, `timeout` passes, or the task is
+    /// cancelled. (`within:` keeps it apart from the synchronous ``next(timeout:)`` in async code.)
+    /// - Returns: the message; nil on timeout or cancellation.
+    public func next(within timeout: Duration) async -> SocketMessage? {
+        await nextAsync(timeout: timeout)
+    }
+
+    private func nextAsync(timeout: Duration?) async -> SocketMessage? {
+        LiveNotifiers.requireBackgroundDelivery()
+        let clock = ContinuousClock()
+        let deadline = timeout.map { clock.now.advanced(by: $0) }
+        while true {
+            if let message = poll() { return message }
+            if Task.isCancelled { return nil }
+            var remaining: Duration?
+            if let deadline {
+                remaining = clock.now.duration(to: deadline)
+                if remaining! <= .zero { return nil }
             }
-        })
+            await PollableFlag.waitAnyRaised([flag], timeout: remaining)
+        }
     }
 
     /// The number of queued messages.

@@ -185,7 +185,17 @@ extension Notifier {
         let inProgress = error == .nowInProgress || error == .interrupted
         if let registration, let previous {
             registration.withState { state in
-                if connected {
+                if connected, state.connection == .connectionless {
+                    // A datagram socket's connect completes at once; Windows then reports FD_WRITE
+                    // afresh, with FD_CONNECT in event mode only (Wine test_connect_events, UDP;
+                    // docs/SEMANTICS.md rule 4).
+                    guard state.isSelected else { return }
+                    var recorded: NetworkEvents = []
+                    if !state.isMessageMode && state.record(.connect) { recorded.insert(.connect) }
+                    state.reenable(.write)
+                    if state.record(.write) { recorded.insert(.write) }
+                    state.deliver(recorded: recorded)
+                } else if connected {
                     guard state.connection == .connecting else { return }
                     if state.isSelected {
                         state.deliver(recorded: state.connectCompleted(nil))

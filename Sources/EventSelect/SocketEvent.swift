@@ -78,12 +78,58 @@ public final class SocketEvent: Sendable {
         return try wait(events, timeout: timeout) { events.allSatisfy { $0.flag.isRaised } }
     }
 
-    /// Suspends until the event is set; returns at once if it is.
+    /// Suspends until the event is set, or until the task is cancelled; returns at once if it is set.
+    ///
+    /// Look at ``isSet`` (or `Task.isCancelled`) afterwards to tell the two apart; ``wait(within:)``
+    /// says which.
     public func wait() async {
-        if flag.isRaised { return }
+        _ = await Self.waitAnyAsync([self], timeout: nil)
+    }
+
+    /// Suspends until the event is set, `timeout` passes, or the task is cancelled.
+    /// - Returns: true when the event is set; false on timeout or cancellation.
+    public func wait(within timeout: Duration) async -> Bool {
+        await Self.waitAnyAsync([self], timeout: timeout) != nil
+    }
+
+    /// Suspends until any of `events` is set, or until the task is cancelled. The async form of
+    /// ``waitAny(_:timeout:)``: the lowest set index wins; nothing is reset.
+    /// - Returns: the index of the lowest set event; nil when the task was cancelled first.
+    /// - Throws: `Errno.invalidArgument` for an empty array.
+    public static func waitAny(_ events: [SocketEvent]) async throws(Errno) -> Int? {
+        guard !events.isEmpty else { throw Errno.invalidArgument }
+        return await waitAnyAsync(events, timeout: nil)
+    }
+
+    /// Suspends until any of `events` is set, `timeout` passes, or the task is cancelled. The async
+    /// form of ``waitAny(_:timeout:)`` (`within:` keeps the two apart in async code, where the
+    /// synchronous form stays callable without `await`).
+    /// - Returns: the index of the lowest set event; nil on timeout or cancellation.
+    /// - Throws: `Errno.invalidArgument` for an empty array.
+    public static func waitAny(_ events: [SocketEvent], within timeout: Duration) async throws(Errno) -> Int? {
+        guard !events.isEmpty else { throw Errno.invalidArgument }
+        return await waitAnyAsync(events, timeout: timeout)
+    }
+
+    /// The async wait loop. Readiness is delivered by the background thread (started here), or
+    /// inline by this call before it suspends.
+    private static func waitAnyAsync(_ events: [SocketEvent], timeout: Duration?) async -> Int? {
+        if let index = events.firstIndex(where: { $0.flag.isRaised }) { return index }
         LiveNotifiers.requireBackgroundDelivery()
         LiveNotifiers.driveAll()
-        await flag.waitRaised()
+        let clock = ContinuousClock()
+        let deadline = timeout.map { clock.now.advanced(by: $0) }
+        let flags = events.map(\.flag)
+        while true {
+            if let index = events.firstIndex(where: { $0.flag.isRaised }) { return index }
+            if Task.isCancelled { return nil }
+            var remaining: Duration?
+            if let deadline {
+                remaining = clock.now.duration(to: deadline)
+                if remaining! <= .zero { return nil }
+            }
+            await PollableFlag.waitAnyRaised(flags, timeout: remaining)
+        }
     }
 
     /// The shared wait loop: test; deliver pending readiness inline and test again; then block in

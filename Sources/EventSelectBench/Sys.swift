@@ -1,4 +1,4 @@
-// Plain-Glibc plumbing for the benchmark runner: socket pairs, clocks, RSS, rlimits, processes.
+// Plain-Glibc plumbing for the benchmark runner: socket pairs, RSS, rlimits, machine facts.
 // Every syscall result is checked; failures throw `BenchError` with the call's name and errno.
 import Glibc
 import SystemPackage
@@ -15,15 +15,6 @@ struct BenchError: Error, CustomStringConvertible {
 func check(_ call: String, _ rc: CInt) throws -> CInt {
     guard rc >= 0 else { throw BenchError.errno(call) }
     return rc
-}
-
-enum Clock {
-    @inline(__always)
-    static func now() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-    }
 }
 
 /// A connected pair of stream sockets. `a` and `b` are plain descriptors; the caller selects them.
@@ -211,94 +202,6 @@ extension Substring {
 
 extension String {
     func trimmed() -> String { self[...].trimmingCharacters() }
-}
-
-/// A child process with stdout captured line by line; stderr passes through.
-enum Subprocess {
-    /// Runs `argv` (path resolved through PATH) with `extraEnv` added; every stdout line is handed
-    /// to `onLine` as it arrives. Kills the process group after `timeoutSeconds`.
-    /// Returns the exit status (128+signal when killed).
-    static func run(_ command: [String], extraEnv: [String: String] = [:], directory: String? = nil,
-                    timeoutSeconds: Int, onLine: (String) -> Void) throws -> CInt {
-        let argv = directory.map { ["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", $0] + command } ?? command
-        var pipeFDs: [CInt] = [-1, -1]
-        try check("pipe", pipe(&pipeFDs))
-        for fd in pipeFDs { try check("fcntl(FD_CLOEXEC)", fcntl(fd, F_SETFD, FD_CLOEXEC)) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
-        posix_spawnattr_setpgroup(&attributes, 0)
-
-        var environment: [String] = []
-        var index = 0
-        while let entry = environ[index] {
-            let text = String(cString: entry)
-            let key = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
-            if extraEnv[key] == nil { environment.append(text) }
-            index += 1
-        }
-        for (key, value) in extraEnv { environment.append("\(key)=\(value)") }
-
-        var cArgs = argv.map { strdup($0) } + [nil]
-        var cEnv = environment.map { strdup($0) } + [nil]
-        defer {
-            for p in cArgs { free(p) }
-            for p in cEnv { free(p) }
-        }
-        var pid: pid_t = 0
-        let rc = posix_spawnp(&pid, argv[0], &actions, &attributes, &cArgs, &cEnv)
-        Glibc.close(pipeFDs[1])
-        guard rc == 0 else {
-            Glibc.close(pipeFDs[0])
-            throw BenchError.errno("posix_spawnp(\(argv[0]))", rc)
-        }
-        let deadline = Clock.now() + Int64(timeoutSeconds) * 1_000_000_000
-        var pending = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        var killed = false
-        while true {
-            var pfd = pollfd(fd: pipeFDs[0], events: Int16(POLLIN), revents: 0)
-            let left = deadline - Clock.now()
-            if left <= 0 {
-                if !killed {
-                    kill(-pid, SIGKILL)
-                    killed = true
-                }
-                // keep draining until EOF (the group is dead)
-            }
-            let ready = poll(&pfd, 1, left <= 0 ? 1000 : CInt(min(left / 1_000_000 + 1, 1000)))
-            if ready < 0 {
-                if errno == EINTR { continue }
-                throw BenchError.errno("poll")
-            }
-            if ready == 0 { continue }
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(pipeFDs[0], $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw BenchError.errno("read(pipe)")
-            }
-            if n == 0 { break }
-            pending.append(contentsOf: chunk[0..<n])
-            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                onLine(String(decoding: pending[..<newline], as: UTF8.self))
-                pending.removeSubrange(...newline)
-            }
-        }
-        Glibc.close(pipeFDs[0])
-        if !pending.isEmpty { onLine(String(decoding: pending, as: UTF8.self)) }
-        var status: CInt = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { throw BenchError.errno("waitpid") }
-        }
-        if killed { return 124 }
-        if status & 0x7f == 0 { return (status >> 8) & 0xff }
-        return 128 + (status & 0x7f)
-    }
 }
 
 /// Writes a line to stderr unbuffered (progress).

@@ -2,6 +2,7 @@
 // Set-up (socket creation, selection, the writes of W2) stays outside the timed regions.
 import CBenchCounters
 import EventSelect
+import EventSelectTools
 import Glibc
 import SystemPackage
 
@@ -76,20 +77,6 @@ struct BenchResult {
     var extra: [(String, Double)] = []
 
     func extraValue(_ key: String) -> Double? { extra.first { $0.0 == key }?.1 }
-
-    var json: String {
-        var fields = [
-            "\"peer\":\"\(peer)\"", "\"workload\":\"\(workload)\"", "\"transport\":\"\(transport)\"",
-            "\"connections\":\(connections)", "\"ns_per_op\":\(fmt(nsPerOp))", "\"ops_per_s\":\(fmt(opsPerS))",
-            "\"bytes_per_socket\":\(bytesPerSocket.map(fmt) ?? "null")", "\"iterations\":\(iterations)",
-        ]
-        for (key, value) in extra { fields.append("\"\(key)\":\(fmt(value))") }
-        return "{" + fields.joined(separator: ",") + "}"
-    }
-
-    private func fmt(_ value: Double) -> String {
-        value.isFinite ? String((value * 10).rounded() / 10) : "null"
-    }
 }
 
 func median(_ values: [Double]) -> Double {

@@ -2,75 +2,9 @@
 // queues) on workloads W1-W4, runs the C peer baselines in Benchmarks/peers/, merges everything
 // and writes BENCHMARKS.md. See `eventselect-bench --help`.
 import EventSelect
+import EventSelectTools
 import Glibc
 import SystemPackage
-
-struct Options {
-    var quick = false
-    var runPeers = true
-    var root = "."
-    var output: String? = nil  // default: <root>/BENCHMARKS.md
-    var peerBuildTimeout = 600
-    var peerRunTimeout = 150
-    var only: Set<String> = []  // workloads to run; empty = all
-    var command = ""
-}
-
-let usage = """
-usage: eventselect-bench [--quick] [--no-peers] [--only W1,W2,W3,W4] [--root DIR] [--output FILE]
-                         [--peer-build-timeout S] [--peer-run-timeout S]
-  Measures EventSelect on W1 (ping-pong latency, unix + tcp), W2 (fan-in, 64 and 4096 connections),
-  W3 (registration churn) and W4 (W1 with 10,000 and fd-limit idle selected sockets), for each
-  backend (epoll, io_uring) and delivery mode (event objects, message queue); then runs
-  Benchmarks/peers/build.sh and run-all.sh (if present), merges the results and writes
-  BENCHMARKS.md (default <root>/BENCHMARKS.md). Progress goes to stderr, one JSON line per
-  result and the report to stdout.
-  --quick   about a minute: fewer, shorter batches (BENCH_QUICK=1 is exported to the peers)
-  The peers' build.sh may install Debian packages the first time (wine, mingw, libuv): its
-  timeout (default 600 s) is generous so that apt-get is never killed midway.
-"""
-
-func parseOptions() -> Options {
-    var options = Options()
-    let args = Array(CommandLine.arguments.dropFirst())
-    var shown: [String] = []
-    var skip = false
-    for arg in args {
-        if skip { skip = false; continue }
-        if arg == "--root" { skip = true; continue }
-        shown.append(arg)
-    }
-    options.command = (["scripts/bench.sh"] + shown).joined(separator: " ")
-    var i = 0
-    func value() -> String {
-        i += 1
-        guard i < args.count else {
-            progress("missing value for \(args[i - 1])\n\(usage)")
-            exit(2)
-        }
-        return args[i]
-    }
-    while i < args.count {
-        switch args[i] {
-        case "--quick": options.quick = true
-        case "--no-peers": options.runPeers = false
-        case "--root": options.root = value()
-        case "--output": options.output = value()
-        case "--only": options.only = Set(value().uppercased().split(separator: ",").map(String.init))
-        case "--peer-build-timeout": options.peerBuildTimeout = Int(value()) ?? options.peerBuildTimeout
-        case "--peer-run-timeout": options.peerRunTimeout = Int(value()) ?? options.peerRunTimeout
-        case "-h", "--help":
-            output(usage)
-            exit(0)
-        default:
-            progress("unknown argument \(args[i])\n\(usage)")
-            exit(2)
-        }
-        i += 1
-    }
-    if options.quick && options.peerRunTimeout == 150 { options.peerRunTimeout = 100 }
-    return options
-}
 
 func makeNotifier(_ backend: NotifierBackend) -> (Notifier?, String?) {
     do {
@@ -112,7 +46,7 @@ if CommandLine.arguments.count > 1 && CommandLine.arguments[1] == "--w4-child" {
     w4Child(Array(CommandLine.arguments.dropFirst(2)))
 }
 
-let options = parseOptions()
+let options = BenchCommand.parseOrExit().options(arguments: Array(CommandLine.arguments.dropFirst()))
 
 // EventSelect keeps its cross-process registry in a shared mapping (a file of
 // /dev/shm/eventselect-<euid>, one per user by default). Slots of sockets whose process exited
@@ -213,12 +147,12 @@ if wants("W4") {
                 let childRegistry = "/eventselect-bench-\(getpid())-w4-\(config.name)-\(idle)"
                 defer { removeRegistry(childRegistry) }
                 do {
-                    let status = try Subprocess.run(
+                    let status = try await Command.run(
                         [exe, "--w4-child", config.backendName, mode.rawValue, idle, options.quick ? "quick" : "full"],
                         extraEnv: ["EVENTSELECT_REGISTRY": childRegistry],
                         timeoutSeconds: 120
                     ) { line in
-                        if let result = PeerResults.parse(line) { got = result }
+                        if let result = BenchResult.parse(line) { got = result }
                         if line.hasPrefix("ERROR: ") { childError = String(line.dropFirst(7)) }
                     }
                     if let got, status == 0 {
@@ -242,22 +176,24 @@ if let registryName { removeRegistry(registryName) }
 let ownSeconds = Double(Clock.now() - started) / 1e9
 
 /// The commit measured, and whether library sources differed from it (the build uses the work tree).
-func sourceState() -> String {
+func sourceState() async -> String {
     var head = ""
     var dirty: [String] = []
-    _ = try? Subprocess.run(["git", "rev-parse", "--short", "HEAD"], directory: options.root, timeoutSeconds: 10) { head = $0 }
-    _ = try? Subprocess.run(["git", "status", "--porcelain", "--", "Sources/EventSelect", "Sources/CEventSelect", "Package.swift"],
+    _ = try? await Command.run(["git", "rev-parse", "--short", "HEAD"], directory: options.root, timeoutSeconds: 10) { head = $0 }
+    _ = try? await Command.run(["git", "status", "--porcelain", "--", "Sources/EventSelect", "Sources/CEventSelect", "Package.swift"],
                             directory: options.root, timeoutSeconds: 10) { dirty.append($0.trimmed()) }
     guard !head.isEmpty else { return "unknown (not a git work tree)" }
     return dirty.isEmpty ? "commit \(head), library sources clean"
         : "commit \(head) plus uncommitted changes to \(dirty.count) library file(s): \(dirty.prefix(12).joined(separator: ", "))"
 }
-let measuredSource = sourceState()
+let measuredSource = await sourceState()
 progress("EventSelect measurements done in \(Int(ownSeconds)) s")
 
 var peerResults: [BenchResult] = []
 if options.runPeers {
-    peerResults = PeerResults.run(options, notes: &notes)
+    let peers = await PeerResults.run(options)
+    peerResults = peers.results
+    notes += peers.notes
 } else {
     notes.append("peers not run (--no-peers)")
 }
@@ -268,6 +204,13 @@ let report = Report(options: options, results: results, peers: peerResults, note
                     seconds: totalSeconds, backends: backendsRun, loadAtStart: loadAtStart, sourceState: measuredSource).markdown()
 output(report)
 let outputPath = options.output ?? options.root + "/BENCHMARKS.md"
+// A run that measured nothing (every configuration failed, peers skipped) must not replace a
+// report that has numbers with one that has none.
+guard !results.isEmpty || !peerResults.isEmpty else {
+    progress("nothing was measured: \(outputPath) left as it was")
+    for note in notes { progress("  " + note) }
+    exit(1)
+}
 do {
     try report.withCString { text in
         let fd = try check("open(\(outputPath))", open(outputPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644))

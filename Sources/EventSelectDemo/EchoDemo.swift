@@ -2,6 +2,7 @@
 // Windows shape (one event object per socket, WSAWaitForMultipleEvents over all of them), and a
 // built-in client load on other threads that prints round trips per second.
 import EventSelect
+import EventSelectTools
 import Glibc
 import Synchronization
 import SystemPackage
@@ -13,11 +14,11 @@ struct EchoDemo {
 
     func run() throws {
         let notifier = try Notifier(backend: backend)
-        let (listener, address) = try Net.listen()
-        print("echo demo: \(clients) clients, \(seconds) s, backend \(notifier.backend), 127.0.0.1:\(UInt16(bigEndian: address.sin_port))")
+        let (listener, address) = try Net.listen(notifier)
+        print("echo demo: \(clients) clients, \(seconds) s, backend \(notifier.backend), \(address)")
         let stop = Atomic<Bool>(false)
         let roundTrips = Atomic<Int>(0)
-        let latencies = Mutex<[Double]>([])
+        let latencies = Mutex(LatencyHistogram())
         var clientThreads: [Thread] = []
         for _ in 0..<clients {
             clientThreads.append(Thread {
@@ -26,15 +27,15 @@ struct EchoDemo {
                     defer { _ = Glibc.close(fd) }
                     var buffer = [UInt8](repeating: 0, count: 64)
                     let request = [UInt8](repeating: 0x61, count: 32)
-                    var mine: [Double] = []
+                    var mine = LatencyHistogram()
                     while !stop.load(ordering: .relaxed) {
-                        let start = Clock.nanoseconds()
+                        let start = Clock.now()
                         try Net.sendAll(fd, request)
                         try Net.readExactly(fd, &buffer, count: 32)
-                        mine.append(Double(Clock.nanoseconds() - start) / 1000)
+                        mine.record(nanoseconds: Clock.now() - start)
                         roundTrips.add(1, ordering: .relaxed)
                     }
-                    latencies.withLock { $0.append(contentsOf: mine) }
+                    latencies.withLock { $0.add(mine) }
                 } catch {
                     print("client: \(error)")
                 }
@@ -49,9 +50,9 @@ struct EchoDemo {
             }
         }
         var last = 0
-        let started = Clock.nanoseconds()
+        let started = Clock.now()
         var tick = 1
-        while Double(Clock.nanoseconds() - started) < seconds * 1e9 {
+        while Double(Clock.now() - started) < seconds * 1e9 {
             let target = started + Int64(tick) * 1_000_000_000
             Clock.sleep(until: min(target, started + Int64(seconds * 1e9)))
             let now = roundTrips.load(ordering: .relaxed)
@@ -63,11 +64,11 @@ struct EchoDemo {
         for thread in clientThreads { thread.join() }
         server.join()
         try notifier.close(listener)
-        let sorted = latencies.withLock { $0.sorted() }
+        let latency = latencies.withLock { $0 }
         let total = roundTrips.load(ordering: .relaxed)
         print("done: \(total) round trips, \(Int(Double(total) / seconds)) per second")
-        if !sorted.isEmpty {
-            print("latency: p50 \(Stats.format(Stats.percentile(sorted, 50))) us, p99 \(Stats.format(Stats.percentile(sorted, 99))) us")
+        if latency.count > 0 {
+            print("latency: p50 \(format1(latency.microseconds(atPercentile: 50))) us, p99 \(format1(latency.microseconds(atPercentile: 99))) us")
         }
         print("server saw: \(counts)")
     }

@@ -1,6 +1,7 @@
-// Plumbing for the shared-socket demo: spawning worker processes with posix_spawn over plain pipes,
+// Plumbing for the shared-socket demo: worker processes (ChildProcess) over plain pipes,
 // length-prefixed frames (acceptor -> worker, on the worker's stdin) and report lines
 // (worker -> acceptor, on the worker's stdout), all read with bounded waits.
+import EventSelectTools
 import Glibc
 import Synchronization
 import SystemPackage
@@ -79,81 +80,30 @@ enum IO {
     }
 }
 
-/// The acceptor's handle on one worker process: its pid, the write end of its stdin and a thread that
-/// collects its report lines.
+/// The acceptor's handle on one worker process: the child (its stdin written in frames, its
+/// stdout read by a thread that collects its report lines).
 final class WorkerHandle: @unchecked Sendable {
     let index: Int
-    let pid: pid_t
-    private let input: CInt
-    private let output: CInt
+    private let child: ChildProcess
     private let writeLock = Mutex(())
     private let lines = Mutex<(lines: [String], eof: Bool)>(([], false))
     private var reader: Thread?
-    private(set) var exited = false
+
+    var pid: pid_t { child.pid }
 
     /// Spawns `path worker <index> <extra...>` with pipes on stdin and stdout (stderr inherited).
     init(index: Int, path: String, arguments: [String], environment: [String]) throws {
         self.index = index
-        var toChild: [CInt] = [0, 0]
-        var fromChild: [CInt] = [0, 0]
-        guard pipe(&toChild) == 0 else { throw Errno(rawValue: errno) }
-        guard pipe(&fromChild) == 0 else {
-            let code = errno
-            Glibc.close(toChild[0]); Glibc.close(toChild[1])
-            throw Errno(rawValue: code)
-        }
-        // The parent's ends must not leak into this or any later child.
-        _ = fcntl(toChild[1], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(fromChild[0], F_SETFD, FD_CLOEXEC)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-        posix_spawn_file_actions_addclose(&actions, toChild[0])
-        posix_spawn_file_actions_addclose(&actions, fromChild[1])
-        var variables: [String] = []
-        var cursor = environ
-        while let entry = cursor.pointee {
-            variables.append(String(cString: entry))
-            cursor += 1
-        }
-        variables += environment
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path, "worker", String(index)] + arguments).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = variables.map { strdup($0) } + [nil]
-        defer { for pointer in argv + envp { free(pointer) } }
-        var child = pid_t()
-        let rc = posix_spawn(&child, path, &actions, nil, argv, envp)
-        Glibc.close(toChild[0])
-        Glibc.close(fromChild[1])
-        guard rc == 0 else {
-            Glibc.close(toChild[1])
-            Glibc.close(fromChild[0])
-            throw Errno(rawValue: rc)
-        }
-        pid = child
-        input = toChild[1]
-        output = fromChild[0]
-        let output = self.output
-        reader = Thread { [self] in self.collect(output) }
+        child = try ChildProcess(path: path, arguments: ["worker", String(index)] + arguments, environment: environment)
+        reader = Thread { [self] in self.collect() }
     }
 
-    private func collect(_ fd: CInt) {
-        var pending: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            pending += buffer[0..<n]
-            while let newline = pending.firstIndex(of: 10) {
-                let line = String(decoding: pending[..<newline], as: UTF8.self)
-                pending.removeSubrange(...newline)
-                if line.hasPrefix("error ") {
-                    print("  worker \(index) (pid \(pid)) reports: \(line)")
-                }
-                lines.withLock { $0.lines.append(line) }
+    private func collect() {
+        while let line = (try? child.readLine(timeout: nil)) ?? nil {
+            if line.hasPrefix("error ") {
+                print("  worker \(index) (pid \(pid)) reports: \(line)")
             }
+            lines.withLock { $0.lines.append(line) }
         }
         lines.withLock { $0.eof = true }
     }
@@ -161,7 +111,7 @@ final class WorkerHandle: @unchecked Sendable {
     /// Sends one frame (serialised: the acceptor thread and the main thread both send).
     func send(_ type: Frame, _ payload: [UInt8]) throws {
         let bytes = Frame.encode(type, payload)
-        try writeLock.withLock { _ in try IO.writeAll(input, bytes) }
+        try writeLock.withLock { _ in try child.write(bytes) }
     }
 
     /// True once the worker closed its stdout (it exited or crashed).
@@ -172,7 +122,7 @@ final class WorkerHandle: @unchecked Sendable {
 
     /// Waits (bounded) for the first report line starting with `prefix`, and takes it.
     func expect(_ prefix: String, within milliseconds: Int) -> String? {
-        let deadline = Clock.nanoseconds() + Int64(milliseconds) * 1_000_000
+        let deadline = Clock.now() + Int64(milliseconds) * 1_000_000
         while true {
             let (found, eof) = lines.withLock { state -> (String?, Bool) in
                 if let at = state.lines.firstIndex(where: { $0.hasPrefix(prefix) }) {
@@ -181,48 +131,25 @@ final class WorkerHandle: @unchecked Sendable {
                 return (nil, state.eof)
             }
             if let found { return found }
-            if eof || Clock.nanoseconds() >= deadline { return nil }
+            if eof || Clock.now() >= deadline { return nil }
             usleep(2_000)
         }
     }
 
     /// Closes the worker's stdin: it finishes, reports its totals and exits.
     func closeInput() {
-        writeLock.withLock { _ in _ = Glibc.close(input) }
+        writeLock.withLock { _ in child.closeInput() }
     }
 
     /// Waits up to `milliseconds` for the worker to exit; kills it after that. Returns its status text.
     @discardableResult
     func reap(within milliseconds: Int) -> String {
-        if exited { return "exited" }
-        let deadline = Clock.nanoseconds() + Int64(milliseconds) * 1_000_000
-        var status: CInt = 0
-        while true {
-            let rc = waitpid(pid, &status, WNOHANG)
-            if rc == pid { break }
-            if rc < 0 && errno != EINTR { exited = true; return "gone" }
-            if Clock.nanoseconds() >= deadline {
-                Glibc.kill(pid, SIGKILL)
-                while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                exited = true
-                reader?.join()
-                return "killed after \(milliseconds) ms"
-            }
-            usleep(5_000)
-        }
-        exited = true
+        let status = child.reap(within: .milliseconds(milliseconds))
         reader?.join()
-        let code = (status >> 8) & 0xff
-        let signal = status & 0x7f
-        return signal != 0 ? "killed by signal \(signal)" : "exit \(code)"
+        reader = nil
+        return status
     }
 
     /// Kills the worker at once (error paths).
-    func kill() {
-        if exited { return }
-        Glibc.kill(pid, SIGKILL)
-        var status: CInt = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        exited = true
-    }
+    func kill() { child.kill() }
 }

@@ -6,8 +6,9 @@
 // close". Workers (this executable re-launched as `worker <index>`) serve in WSAAsyncSelect window
 // procedure style (Worker.swift). A built-in load generator on other threads of the acceptor
 // process drives request/response traffic and prints a live table; at the end a probe connection
-// proves SPEC rule 20: a selection made in worker B cancels worker A's.
+// proves docs/SEMANTICS.md rule 20: a selection made in worker B cancels worker A's.
 import EventSelect
+import EventSelectTools
 import Glibc
 import Synchronization
 import SystemPackage
@@ -18,7 +19,7 @@ enum Shared {
 
 /// What one client thread measured since the last tick.
 struct Interval {
-    var latencies: [Float] = []
+    var latencies = LatencyHistogram()
     var served: [Int]
 }
 
@@ -33,7 +34,7 @@ final class DemoState: Sendable {
     let failure = Mutex<String?>(nil)
     let handed: Mutex<[Int]>
     let slots: [ClientSlot]
-    let allLatencies = Mutex<[Float]>([])
+    let allLatencies = Mutex(LatencyHistogram())
     let connections = Atomic<Int>(0)
 
     init(workers: Int, clients: Int) {
@@ -96,26 +97,25 @@ struct SharedDemo {
 
         // 2. The listener, selected for FD_ACCEPT.
         let listener: FileDescriptor
-        let address: sockaddr_in
+        let address: SocketAddress
         let acceptEvent: SocketEvent
         let stopEvent: SocketEvent
         do {
-            (listener, address) = try Net.listen()
+            (listener, address) = try Net.listen(notifier)
             acceptEvent = try SocketEvent()
             stopEvent = try SocketEvent()
             try notifier.eventSelect(listener, acceptEvent, [.accept])
         } catch {
             SharedDemo.abort("cannot set up the listener: \(error)")
         }
-        let port = UInt16(bigEndian: address.sin_port)
-        print("shared-socket demo: acceptor pid \(getpid()) (backend \(backendName)) on 127.0.0.1:\(port)")
+        print("shared-socket demo: acceptor pid \(getpid()) (backend \(backendName)) on \(address)")
         for line in readyLines {
             let words = line.split(separator: " ")
             if words.count >= 5 {
                 print("  worker \(words[1]): pid \(words[2]), backend \(words[3]), \(words[4] == "event" ? "eventSelect + waitAny" : "asyncSelect window procedure")")
             }
         }
-        print("  \(clients) clients x \(Shared.requestSize)-byte request/response for \(Stats.format(seconds)) s, reconnecting every \(reconnect) requests")
+        print("  \(clients) clients x \(Shared.requestSize)-byte request/response for \(format1(seconds)) s, reconnecting every \(reconnect) requests")
         print("  every connection: accept -> duplicateSocket(for: worker) -> info over a pipe -> close; the worker imports it")
         print("")
 
@@ -164,30 +164,29 @@ struct SharedDemo {
         // 5. The live table, once per second.
         let header = (0..<workers).map { pad("w\($0) conns", 9) + pad("reqs", 7) }.joined(separator: " |")
         print(pad("t", 4) + " |" + header + " |" + pad("req/s", 8) + pad("p50 us", 8) + pad("p99 us", 8))
-        let started = Clock.nanoseconds()
+        let started = Clock.now()
         let end = started + Int64(seconds * 1e9)
         var tick = 1
         var lastHanded = Array(repeating: 0, count: workers)
-        while Clock.nanoseconds() < end && !state.stop.load(ordering: .acquiring) {
+        while Clock.now() < end && !state.stop.load(ordering: .acquiring) {
             let target = min(started + Int64(tick) * 1_000_000_000, end)
             Clock.sleep(until: target)
             let elapsed = Double(target - (started + Int64(tick - 1) * 1_000_000_000)) / 1e9
-            var latencies: [Float] = []
+            var latencies = LatencyHistogram()
             var served = Array(repeating: 0, count: workers)
             for slot in state.slots {
                 slot.interval.withLock { interval in
-                    latencies += interval.latencies
+                    latencies.add(interval.latencies)
                     for index in 0..<workers { served[index] += interval.served[index] }
-                    interval.latencies.removeAll(keepingCapacity: true)
+                    interval.latencies.reset()
                     interval.served = Array(repeating: 0, count: workers)
                 }
             }
-            latencies.sort()
             let handed = state.handed.withLock { $0 }
             var row = pad("\(tick)s", 4) + " |"
             row += (0..<workers).map { pad("\(handed[$0] - lastHanded[$0])", 9) + pad("\(served[$0])", 7) }.joined(separator: " |")
             row += " |" + pad("\(Int(Double(latencies.count) / max(elapsed, 0.001)))", 8)
-            row += pad(Stats.format(Double(percentile(latencies, 50))), 8) + pad(Stats.format(Double(percentile(latencies, 99))), 8)
+            row += pad(format1(latencies.microseconds(atPercentile: 50)), 8) + pad(format1(latencies.microseconds(atPercentile: 99)), 8)
             print(row)
             lastHanded = handed
             tick += 1
@@ -199,7 +198,7 @@ struct SharedDemo {
                 }
             }
         }
-        let loadEnded = Clock.nanoseconds()
+        let loadEnded = Clock.now()
         state.stop.store(true, ordering: .releasing)
         for thread in clientThreads { thread.join() }
         stopEvent.set()
@@ -213,15 +212,15 @@ struct SharedDemo {
         }
 
         // 6. The summary.
-        let all = state.allLatencies.withLock { $0.sorted() }
+        let all = state.allLatencies.withLock { $0 }
         let duration = Double(loadEnded - started) / 1e9
         let handed = state.handed.withLock { $0 }
         print("")
-        print("summary: \(all.count) requests in \(Stats.format(duration)) s = \(Int(Double(all.count) / duration)) requests/s")
-        print("  latency: p50 \(Stats.format(Double(percentile(all, 50)))) us, p99 \(Stats.format(Double(percentile(all, 99)))) us, p99.9 \(Stats.format(Double(percentile(all, 99.9)))) us")
+        print("summary: \(all.count) requests in \(format1(duration)) s = \(Int(Double(all.count) / duration)) requests/s")
+        print("  latency: p50 \(format1(all.microseconds(atPercentile: 50))) us, p99 \(format1(all.microseconds(atPercentile: 99))) us, p99.9 \(format1(all.microseconds(atPercentile: 99.9))) us")
         print("  connections accepted and handed off: \(state.connections.load(ordering: .relaxed)) (per worker: \(handed.map(String.init).joined(separator: ", ")))")
 
-        // 7. The cancellation check (SPEC rule 20).
+        // 7. The cancellation check (docs/SEMANTICS.md rule 20).
         print("")
         let passed = SharedDemo.cancellationCheck(notifier, listener, acceptEvent, address, a: handles[0], b: handles[1])
 
@@ -253,13 +252,12 @@ struct SharedDemo {
     }
 
     /// One client thread: connect, request/response, reconnect every `reconnect` requests.
-    static func client(_ address: sockaddr_in, slot: ClientSlot, state: DemoState, reconnect: Int, workers: Int) {
+    static func client(_ address: SocketAddress, slot: ClientSlot, state: DemoState, reconnect: Int, workers: Int) {
         var request = [UInt8](repeating: 0, count: Shared.requestSize)
         var reply = [UInt8](repeating: 0, count: Shared.requestSize)
-        var mine: [Float] = []
-        mine.reserveCapacity(1 << 16)
+        var mine = LatencyHistogram()
         var sequence: UInt64 = 0
-        defer { state.allLatencies.withLock { $0 += mine } }
+        defer { state.allLatencies.withLock { $0.add(mine) } }
         while !state.stop.load(ordering: .relaxed) {
             let fd: CInt
             do {
@@ -278,7 +276,7 @@ struct SharedDemo {
                 sequence &+= 1
                 request[0] = 0xFF
                 for index in 1..<Shared.requestSize { request[index] = UInt8(truncatingIfNeeded: sequence >> (8 * UInt64(index % 8)) &+ UInt64(index)) }
-                let start = Clock.nanoseconds()
+                let start = Clock.now()
                 do {
                     try Net.sendAll(fd, request)
                     try Net.readExactly(fd, &reply, count: Shared.requestSize)
@@ -287,30 +285,30 @@ struct SharedDemo {
                     state.fail("client: request \(sequence): \(what)")
                     return
                 }
-                let latency = Float(Clock.nanoseconds() - start) / 1000
+                let latency = Clock.now() - start
                 let worker = Int(reply[0])
                 guard worker < workers, reply[1...] == request[1...] else {
                     state.fail("client: bad reply (worker byte \(worker))")
                     return
                 }
-                mine.append(latency)
+                mine.record(nanoseconds: latency)
                 slot.interval.withLock {
-                    $0.latencies.append(latency)
+                    $0.latencies.record(nanoseconds: latency)
                     $0.served[worker] += 1
                 }
             }
         }
     }
 
-    /// SPEC rule 20 across processes, on one extra connection: its server side is duplicated for
+    /// docs/SEMANTICS.md rule 20 across processes, on one extra connection: its server side is duplicated for
     /// worker A and for worker B; A selects it (asyncSelect, FD_READ) and must get FD_READ; then B
     /// selects it (eventSelect), which cancels A's registration; the next byte must reach B and A
     /// must get no message for it.
     static func cancellationCheck(
-        _ notifier: Notifier, _ listener: FileDescriptor, _ acceptEvent: SocketEvent, _ address: sockaddr_in,
+        _ notifier: Notifier, _ listener: FileDescriptor, _ acceptEvent: SocketEvent, _ address: SocketAddress,
         a: WorkerHandle, b: WorkerHandle
     ) -> Bool {
-        print("cancellation check (SPEC rule 20): probe connection shared by worker \(a.index) (A, pid \(a.pid)) and worker \(b.index) (B, pid \(b.pid))")
+        print("cancellation check (docs/SEMANTICS.md rule 20): probe connection shared by worker \(a.index) (A, pid \(a.pid)) and worker \(b.index) (B, pid \(b.pid))")
         var steps: [String] = []
         func step(_ text: String) {
             steps.append(text)
@@ -377,12 +375,6 @@ struct SharedDemo {
         return true
     }
 
-}
-
-func percentile(_ sorted: [Float], _ p: Double) -> Float {
-    guard !sorted.isEmpty else { return 0 }
-    let rank = Int((p / 100 * Double(sorted.count - 1)).rounded())
-    return sorted[min(max(rank, 0), sorted.count - 1)]
 }
 
 func pad(_ text: String, _ width: Int) -> String {

@@ -1,37 +1,31 @@
-// Plumbing for the demo: plain sockets for the load generator, threads, clocks, statistics.
+// Plumbing for the demo: plain sockets for the load generator, threads, number formatting.
+import EventSelect
 import Glibc
 import SystemPackage
 
 enum Net {
-    static func listen() throws -> (FileDescriptor, sockaddr_in) {
-        let fd = Glibc.socket(AF_INET, CInt(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Errno(rawValue: errno) }
+    /// A listener on 127.0.0.1 (the kernel picks the port), and its address.
+    static func listen(_ notifier: Notifier) throws(Errno) -> (FileDescriptor, SocketAddress) {
+        let fd = try notifier.socket(.ipv4)
         var one: CInt = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<CInt>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let ok = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-                bind(fd, sa, length) == 0 && Glibc.listen(fd, 1024) == 0 && getsockname(fd, sa, &length) == 0
-            }
+        setsockopt(fd.rawValue, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<CInt>.size))
+        do {
+            try notifier.bind(fd, to: .loopbackIPv4())
+            try notifier.listen(fd, backlog: 1024)
+            return (fd, try notifier.localAddress(of: fd))
+        } catch {
+            try? notifier.close(fd)
+            throw error
         }
-        guard ok else { throw Errno(rawValue: errno) }
-        return (FileDescriptor(rawValue: fd), address)
     }
 
-    static func connect(_ address: sockaddr_in) throws -> CInt {
+    /// A plain blocking client socket (the load generator's side is not EventSelect's), TCP_NODELAY.
+    static func connect(_ address: SocketAddress) throws(Errno) -> CInt {
         let fd = Glibc.socket(AF_INET, CInt(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Errno(rawValue: errno) }
         var one: CInt = 1
         setsockopt(fd, CInt(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<CInt>.size))
-        var address = address
-        let rc = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
+        let rc = address.withUnsafeSockAddr { Glibc.connect(fd, $0, $1) }
         guard rc == 0 else {
             let code = errno
             Glibc.close(fd)
@@ -87,29 +81,7 @@ final class Thread {
     func join() { pthread_join(id, nil) }
 }
 
-enum Clock {
-    static func nanoseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-    }
-
-    /// Sleeps until a monotonic time (the demo's progress ticks; never used as synchronisation).
-    static func sleep(until deadline: Int64) {
-        var ts = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
-        while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil) == EINTR {}
-    }
-}
-
-enum Stats {
-    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        let rank = Int((p / 100 * Double(sorted.count - 1)).rounded())
-        return sorted[min(max(rank, 0), sorted.count - 1)]
-    }
-
-    static func format(_ value: Double) -> String {
-        let scaled = (value * 10).rounded() / 10
-        return String(scaled)
-    }
+/// One decimal place, for microseconds and seconds in the demo's output.
+func format1(_ value: Double) -> String {
+    String((value * 10).rounded() / 10)
 }

@@ -9,7 +9,9 @@
 //
 // Reports go to stdout, one line each: "ready ...", "probe ...", "stats ...", "error ...".
 // The worker exits when its stdin closes.
+import ArgumentParser
 import EventSelect
+import EventSelectTools
 import Glibc
 import Synchronization
 import SystemPackage
@@ -60,13 +62,13 @@ final class Worker: @unchecked Sendable {
         wake = try SocketEvent()
     }
 
-    static func main(_ arguments: [String]) -> Never {
+    /// How a worker serves: a window procedure over a MessageQueue, or eventSelect + waitAny.
+    enum Mode: String, ExpressibleByArgument, CaseIterable {
+        case message, event
+    }
+
+    static func main(index: Int, eventMode: Bool) -> Never {
         signal(SIGPIPE, SIG_IGN)
-        guard arguments.count >= 2, let index = Int(arguments[1]) else {
-            IO.report("error usage: worker <index> [--mode message|event]")
-            exit(2)
-        }
-        let eventMode = arguments.firstIndex(of: "--mode").map { $0 + 1 < arguments.count && arguments[$0 + 1] == "event" } ?? false
         do {
             let worker = try Worker(index: index, eventMode: eventMode)
             let backend = worker.notifier.backend == .ioUring ? "io_uring" : "epoll"
@@ -146,7 +148,7 @@ final class Worker: @unchecked Sendable {
         while true {
             var timeout = Duration.milliseconds(100)
             if let until = quietUntil {
-                timeout = .nanoseconds(max(0, min(until - Clock.nanoseconds(), 100_000_000)))
+                timeout = .nanoseconds(max(0, min(until - Clock.now(), 100_000_000)))
             }
             if let message = try queue.next(timeout: timeout) {
                 if message.message == WM.quit { return }
@@ -245,14 +247,14 @@ final class Worker: @unchecked Sendable {
 
     private func sendAll(_ socket: FileDescriptor, _ count: Int) {
         var done = 0
-        let deadline = Clock.nanoseconds() + 5_000_000_000
+        let deadline = Clock.now() + 5_000_000_000
         while done < count {
             do {
                 done += try buffer.withUnsafeBytes {
                     try notifier.send(socket, UnsafeRawBufferPointer(rebasing: $0[done..<count]), flags: 0)
                 }
             } catch Errno.wouldBlock {
-                guard Clock.nanoseconds() < deadline else { return }
+                guard Clock.now() < deadline else { return }
                 var pfd = pollfd(fd: socket.rawValue, events: Int16(POLLOUT), revents: 0)
                 _ = poll(&pfd, 1, 100)
             } catch {
@@ -304,14 +306,14 @@ final class Worker: @unchecked Sendable {
                 }
             case .probeQuiet(let milliseconds):
                 quietMessages = []
-                quietUntil = Clock.nanoseconds() + Int64(milliseconds) * 1_000_000
+                quietUntil = Clock.now() + Int64(milliseconds) * 1_000_000
                 IO.report("probe watching \(milliseconds)")
             }
         }
     }
 
     private func finishQuietWatchIfDue() {
-        guard let until = quietUntil, Clock.nanoseconds() >= until else { return }
+        guard let until = quietUntil, Clock.now() >= until else { return }
         quietUntil = nil
         if quietMessages.isEmpty {
             IO.report("probe quiet 0")

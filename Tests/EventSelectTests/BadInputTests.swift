@@ -116,9 +116,7 @@ private func expectEveryCallThrows(
     func badInput_UnknownEventBitsThrowEINVAL(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         let queue = try MessageQueue()
@@ -164,9 +162,7 @@ private func expectEveryCallThrows(
     func badInput_RejectedCallLeavesTheSocketsRegistration(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e1 = try SocketEvent()
         let e2 = try SocketEvent()
@@ -199,9 +195,7 @@ private func expectEveryCallThrows(
     func badInput_RejectedCallsLeaveOtherSocketsAlone(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read])
@@ -233,9 +227,7 @@ private func expectEveryCallThrows(
     func badInput_EnumOnNeverSelectedSocketIsEmpty(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         #expect(try n.enumNetworkEvents(a, resetting: nil) == NetworkEventRecord(events: [], errors: [:]))
         try rawSend(b, count: 1)

@@ -11,9 +11,7 @@ import Testing
     func rule15_SelectingMakesSocketNonBlocking(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, _) = try owned.pair(kind)
         #expect(!evIsNonBlocking(a))
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
@@ -28,9 +26,7 @@ import Testing
     func rule15_EmptySetMakesSocketNonBlocking(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, _) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [])
@@ -52,9 +48,7 @@ import Testing
     func rule15_SetBlockingRefusedWhileSelectedAllowedAfterCancel(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read])
@@ -85,9 +79,7 @@ import Testing
     func rule15_SetBlockingOnUnselectedSocket(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, _) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         try n.setBlocking(a, false)
         #expect(evIsNonBlocking(a))
@@ -101,9 +93,7 @@ import Testing
     func rule15_BlockingRuleAppliesThroughEveryDescriptor(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, _) = try owned.pair(kind)
         let d = owned.own(try evDup(a))
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()

@@ -80,4 +80,46 @@ private func sendDatagram(_ to: sockaddr_in, count: Int) throws {
         #expect(try queue.next(timeout: mustHappen) == message(wmSocket, unbound, .write))
         #expect(drain(queue) == [])
     }
+
+    /// connect(2) on a datagram socket completes at once: Windows then records FD_CONNECT and
+    /// FD_WRITE in event mode, and posts FD_WRITE (again, and no FD_CONNECT) in message mode
+    /// (Wine test_connect_events, UDP; docs/SEMANTICS.md rule 4).
+    @Test(arguments: testBackends)
+    func rule4_datagramConnectRecordsConnectAndWrite_eventMode(backend: NotifierBackend) throws {
+        let notifier = try Notifier(backend: backend)
+        let (peer, address) = try udpSocket(bound: true)
+        let (socket, _) = try udpSocket(bound: false)
+        defer { closeQuietly(peer, socket) }
+        let event = try SocketEvent()
+        try notifier.eventSelect(socket, event, [.read, .write, .oob, .connect])
+        try expectNothing(notifier, socket, event)
+        try connectDatagram(notifier, socket, to: address)
+        let record = try waitAndEnum(notifier, socket, event)
+        #expect(record.events == [.connect, .write])
+        #expect(record.error(for: .connect) == nil)
+        try expectNothing(notifier, socket, event)
+    }
+
+    @Test(arguments: testBackends)
+    func rule4_datagramConnectPostsWriteAgain_messageMode(backend: NotifierBackend) throws {
+        let notifier = try Notifier(backend: backend)
+        let (peer, address) = try udpSocket(bound: true)
+        let (socket, _) = try udpSocket(bound: false)
+        defer { closeQuietly(peer, socket) }
+        let queue = try MessageQueue()
+        try notifier.asyncSelect(socket, queue, message: wmSocket, [.read, .write, .oob, .connect])
+        #expect(try queue.next(timeout: mustHappen) == message(wmSocket, socket, .write))
+        try connectDatagram(notifier, socket, to: address)
+        #expect(try queue.next(timeout: mustHappen) == message(wmSocket, socket, .write))
+        #expect(drain(queue) == [])
+    }
+}
+
+private func connectDatagram(_ notifier: Notifier, _ socket: FileDescriptor, to address: sockaddr_in) throws {
+    var address = address
+    try withUnsafePointer(to: &address) { pointer in
+        try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            try notifier.connect(socket, to: $0, length: socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+    }
 }

@@ -32,9 +32,7 @@ enum EvCloseWay: CaseIterable, CustomStringConvertible {
         for kind in PairKind.allCases {
             let owned = EvOwned()
             defer { owned.closeAll() }
-            let (a, b) = try makePair(kind)
-            owned.own(a)
-            owned.own(b)
+            let (a, b) = try owned.pair(kind)
             let d = owned.own(try evDup(a))
             let n = try Notifier(backend: backend)
             let e = try SocketEvent()
@@ -60,9 +58,7 @@ enum EvCloseWay: CaseIterable, CustomStringConvertible {
         for kind in PairKind.allCases {
             let owned = EvOwned()
             defer { owned.closeAll() }
-            let (a, b) = try makePair(kind)
-            owned.own(a)
-            owned.own(b)
+            let (a, b) = try owned.pair(kind)
             let d = owned.own(try evDup(a))
             let n = try Notifier(backend: backend)
             let e = try SocketEvent()
@@ -84,9 +80,7 @@ enum EvCloseWay: CaseIterable, CustomStringConvertible {
         for kind in PairKind.allCases {
             let owned = EvOwned()
             defer { owned.closeAll() }
-            let (a, b) = try makePair(kind)
-            owned.own(a)
-            owned.own(b)
+            let (a, b) = try owned.pair(kind)
             let d1 = owned.own(try evDup(a))
             let d2 = owned.own(try evDup(a))
             let n = try Notifier(backend: backend)
@@ -189,9 +183,7 @@ enum EvCloseWay: CaseIterable, CustomStringConvertible {
     func rule17_ReceiveThroughDupReenablesFDRead(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let d = owned.own(try evDup(a))
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()

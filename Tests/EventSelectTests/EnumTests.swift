@@ -11,9 +11,7 @@ import Testing
     func rule12_EnumReturnsRecordClearsItAndResetsEvent(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read, .write, .close])
@@ -69,9 +67,7 @@ import Testing
     func rule12_EventsOutsideSelectionStayRecorded(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read])
@@ -94,9 +90,7 @@ import Testing
     ) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.write])
@@ -115,9 +109,7 @@ import Testing
     func rule12_RecordIsPerSocketAcrossNotifiers(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n1 = try Notifier(backend: backend)
         let n2 = try Notifier(backend: backend)
         let e = try SocketEvent()

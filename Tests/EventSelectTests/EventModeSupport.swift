@@ -16,6 +16,14 @@ final class EvOwned {
         return fd
     }
 
+    /// A connected pair of stream sockets (`makePair`), both ends owned.
+    func pair(_ kind: PairKind) throws -> (FileDescriptor, FileDescriptor) {
+        let (a, b) = try makePair(kind)
+        own(a)
+        own(b)
+        return (a, b)
+    }
+
     /// Closes `fd` with Glibc now.
     func close(_ fd: FileDescriptor) {
         guard let index = fds.firstIndex(of: fd.rawValue) else { return }

@@ -30,9 +30,7 @@ import Testing
     func rule11_EventSetWhenRecordedStaysSetUntilReset(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read])
@@ -56,9 +54,7 @@ import Testing
     func rule11_EnumResettingResetsEventAndNilDoesNot(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read, .write])
@@ -158,9 +154,7 @@ import Testing
     func rule22_WaitAllCompletesWhenSocketEventArrives(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let manual = try SocketEvent()
         let e = try SocketEvent()
@@ -197,9 +191,7 @@ import Testing
         var pairs: [(FileDescriptor, FileDescriptor)] = []
         var events: [SocketEvent] = []
         for _ in 0..<100 {
-            let (a, b) = try makePair(.unix)
-            owned.own(a)
-            owned.own(b)
+            let (a, b) = try owned.pair(.unix)
             let e = try SocketEvent()
             try n.eventSelect(a, e, [.read])
             pairs.append((a, b))

@@ -11,9 +11,7 @@ import Testing
     func rule5_OrderlyCloseRecordsFDCloseWithNilError(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read, .close])
@@ -31,9 +29,7 @@ import Testing
     ) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read, .close])
@@ -70,9 +66,7 @@ import Testing
     func rule5_FDCloseRecordedWhileDataStillUnread(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read, .close])
@@ -99,9 +93,7 @@ import Testing
         for how in [CInt(SHUT_RD), CInt(SHUT_WR), CInt(SHUT_RDWR)] {
             let owned = EvOwned()
             defer { owned.closeAll() }
-            let (a, b) = try makePair(kind)
-            owned.own(a)
-            owned.own(b)
+            let (a, _) = try owned.pair(kind)
             let n = try Notifier(backend: backend)
             let e = try SocketEvent()
             try n.eventSelect(a, e, [.read, .close])
@@ -121,9 +113,7 @@ import Testing
     func rule5_FDCloseRecordedOnceNeverReenabled(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read, .close])

@@ -10,9 +10,7 @@ import Testing
     func rule2_FDOOBRecordedForUrgentData(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(.tcp)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(.tcp)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.oob])
@@ -30,9 +28,7 @@ import Testing
     func rule2_UrgentByteAfterNormalDataRecordsFDReadAndFDOOB(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(.tcp)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(.tcp)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read, .oob])
@@ -47,9 +43,7 @@ import Testing
     func rule2_UrgentDataIsNotFDReadWhenOOBInlineOff(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(.tcp)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(.tcp)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read])

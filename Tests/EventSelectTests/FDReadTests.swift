@@ -10,9 +10,7 @@ import Testing
     func rule1_FDReadRecordedWhenDataArrives(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read])
@@ -31,9 +29,7 @@ import Testing
     func rule1_EndOfStreamAloneIsNeverFDRead(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read, .close])
@@ -51,9 +47,7 @@ import Testing
     func rule1_EndOfStreamWithOnlyFDReadSelectedSetsNothing(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read])
@@ -68,9 +62,7 @@ import Testing
     func rule1_OOBInlineUrgentDataIsFDReadNotFDOOB(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(.tcp)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(.tcp)
         try evSetOption(a, SOL_SOCKET, SO_OOBINLINE, 1)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()

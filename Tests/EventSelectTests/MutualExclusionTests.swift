@@ -1,4 +1,4 @@
-// Rule 14 (R55, R56, R68, R69, R70, R50): last one wins. eventSelect and asyncSelect replace any
+// docs/SEMANTICS.md rule 14: last one wins. eventSelect and asyncSelect replace any
 // previous selection of either kind on the socket, through any descriptor and any Notifier. After
 // the call returns the old event object is not set again and the old queue gets no new posts (an
 // object already set stays set); an empty set cancels; messages already queued stay queued.
@@ -20,18 +20,39 @@ private func dupDescriptor(_ fd: FileDescriptor) throws -> FileDescriptor {
     return FileDescriptor(rawValue: d)
 }
 
+/// What every test here starts from: a connected pair (`a` is selected, `b` is the plain peer) and
+/// a notifier of the backend under test. `close()` (deferred by each test) closes what is still open.
+private final class Fixture {
+    let a: FileDescriptor
+    let b: FileDescriptor
+    let n: Notifier
+    private var peerOpen = true
+
+    init(_ backend: NotifierBackend, _ kind: PairKind) throws {
+        (a, b) = try makePair(kind)
+        n = try Notifier(backend: backend)
+    }
+
+    /// The peer closes now (FIN).
+    func closePeer() {
+        closeQuietly(b)
+        peerOpen = false
+    }
+
+    func close() {
+        closeQuietly(a)
+        if peerOpen { closeQuietly(b) }
+        withExtendedLifetime(n) {}
+    }
+}
+
 // MARK: - asyncSelect replaces eventSelect
 
 @Test(arguments: testBackends, PairKind.allCases)
 func rule14_asyncSelectReplacesEventSelect_oldEventNotSetAgain(backend: NotifierBackend, kind: PairKind) throws {
-    let (a, b) = try makePair(kind)
-    var bOpen = true
-    defer {
-        closeQuietly(a)
-        if bOpen { closeQuietly(b) }
-    }
-    let n = try Notifier(backend: backend)
-    defer { withExtendedLifetime(n) {} }
+    let f = try Fixture(backend, kind)
+    defer { f.close() }
+    let (a, b, n) = (f.a, f.b, f.n)
     let e = try SocketEvent()
     let q = try MessageQueue()
 
@@ -48,21 +69,19 @@ func rule14_asyncSelectReplacesEventSelect_oldEventNotSetAgain(backend: Notifier
     try expectTake(q, [message(wmSocket, a, .read)], "re-posted to the queue")
     #expect(try !isSetNow(e), "nor by a re-enabling call")
 
-    closeQuietly(b)
-    bOpen = false
+    f.closePeer()
     try expectTake(q, [message(wmSocket, a, .close)])
     #expect(try !isSetNow(e), "nor by the peer's close")
     #expect(drain(q).isEmpty)
 }
 
-/// R50 / rule 14: an event object already set when replaced stays set (nothing resets it), and is not
+/// Rule 14: an event object already set when replaced stays set (nothing resets it), and is not
 /// set again after a reset.
 @Test(arguments: testBackends, PairKind.allCases)
 func rule14_asyncSelectReplacesEventSelect_setEventStaysSet(backend: NotifierBackend, kind: PairKind) throws {
-    let (a, b) = try makePair(kind)
-    defer { closeQuietly(a, b) }
-    let n = try Notifier(backend: backend)
-    defer { withExtendedLifetime(n) {} }
+    let f = try Fixture(backend, kind)
+    defer { f.close() }
+    let (a, b, n) = (f.a, f.b, f.n)
     let e = try SocketEvent()
     let q = try MessageQueue()
 
@@ -82,14 +101,9 @@ func rule14_asyncSelectReplacesEventSelect_setEventStaysSet(backend: NotifierBac
 
 @Test(arguments: testBackends, PairKind.allCases)
 func rule14_eventSelectReplacesAsyncSelect_queueGetsNoNewPosts(backend: NotifierBackend, kind: PairKind) throws {
-    let (a, b) = try makePair(kind)
-    var bOpen = true
-    defer {
-        closeQuietly(a)
-        if bOpen { closeQuietly(b) }
-    }
-    let n = try Notifier(backend: backend)
-    defer { withExtendedLifetime(n) {} }
+    let f = try Fixture(backend, kind)
+    defer { f.close() }
+    let (a, b, n) = (f.a, f.b, f.n)
     let e = try SocketEvent()
     let q = try MessageQueue()
 
@@ -107,24 +121,18 @@ func rule14_eventSelectReplacesAsyncSelect_queueGetsNoNewPosts(backend: Notifier
     #expect(try n.enumNetworkEvents(a, resetting: e).events == [.read])
     #expect(drain(q).isEmpty, "the replaced queue gets no re-post")
 
-    closeQuietly(b)
-    bOpen = false
+    f.closePeer()
     #expect(try SocketEvent.waitAny([e], timeout: mustHappen) == 0)
     #expect(try n.enumNetworkEvents(a, resetting: e).events == [.close])
     #expect(drain(q).isEmpty, "the replaced queue gets no FD_CLOSE")
 }
 
-/// Messages posted before the replacement stay queued (R68/R69); nothing new is added after it.
+/// Messages posted before the replacement stay queued (rule 14); nothing new is added after it.
 @Test(arguments: testBackends, PairKind.allCases)
 func rule14_eventSelectReplacesAsyncSelect_queuedMessagesStay(backend: NotifierBackend, kind: PairKind) throws {
-    let (a, b) = try makePair(kind)
-    var bOpen = true
-    defer {
-        closeQuietly(a)
-        if bOpen { closeQuietly(b) }
-    }
-    let n = try Notifier(backend: backend)
-    defer { withExtendedLifetime(n) {} }
+    let f = try Fixture(backend, kind)
+    defer { f.close() }
+    let (a, b, n) = (f.a, f.b, f.n)
     let e = try SocketEvent()
     let q = try MessageQueue()
 
@@ -133,8 +141,7 @@ func rule14_eventSelectReplacesAsyncSelect_queuedMessagesStay(backend: NotifierB
     try n.asyncSelect(a, q, message: wmSocket, [.read, .write, .close])  // posts FD_READ, FD_WRITE now
     try n.eventSelect(a, e, [.read, .write, .close])
 
-    closeQuietly(b)
-    bOpen = false
+    f.closePeer()
     // The peer's close is recorded for the new selection...
     let deadline = ContinuousClock.now + mustHappen
     var seen: NetworkEvents = []
@@ -151,10 +158,9 @@ func rule14_eventSelectReplacesAsyncSelect_queuedMessagesStay(backend: NotifierB
 /// second only, with the new message number.
 @Test(arguments: testBackends, PairKind.allCases)
 func rule14_asyncSelectReplacesAsyncSelect_queuedMessagesStay(backend: NotifierBackend, kind: PairKind) throws {
-    let (a, b) = try makePair(kind)
-    defer { closeQuietly(a, b) }
-    let n = try Notifier(backend: backend)
-    defer { withExtendedLifetime(n) {} }
+    let f = try Fixture(backend, kind)
+    defer { f.close() }
+    let (a, b, n) = (f.a, f.b, f.n)
     let q1 = try MessageQueue()
     let q2 = try MessageQueue()
 
@@ -171,14 +177,9 @@ func rule14_asyncSelectReplacesAsyncSelect_queuedMessagesStay(backend: NotifierB
 
 @Test(arguments: testBackends, PairKind.allCases)
 func rule14_emptySetCancels_queuedMessagesStay(backend: NotifierBackend, kind: PairKind) throws {
-    let (a, b) = try makePair(kind)
-    var bOpen = true
-    defer {
-        closeQuietly(a)
-        if bOpen { closeQuietly(b) }
-    }
-    let n = try Notifier(backend: backend)
-    defer { withExtendedLifetime(n) {} }
+    let f = try Fixture(backend, kind)
+    defer { f.close() }
+    let (a, b, n) = (f.a, f.b, f.n)
     let q = try MessageQueue()
 
     try rawSend(b, count: 5)
@@ -188,8 +189,7 @@ func rule14_emptySetCancels_queuedMessagesStay(backend: NotifierBackend, kind: P
 
     #expect(try receive(n, a, count: 2) == 2)  // partial receive: would re-post if selected
     try rawSend(b, count: 5)
-    closeQuietly(b)
-    bOpen = false
+    f.closePeer()
     waitKernel(a, Int16(POLLIN) | pollRDHUP)
     #expect(drain(q) == [message(wmSocket, a, .read), message(wmSocket, a, .write)])
     #expect(try receive(n, a, count: 1) == 1)
@@ -199,10 +199,9 @@ func rule14_emptySetCancels_queuedMessagesStay(backend: NotifierBackend, kind: P
 /// eventSelect with an empty set cancels a message-mode selection too (last one wins, either kind).
 @Test(arguments: testBackends, PairKind.allCases)
 func rule14_emptyEventSelectCancelsAsyncSelect(backend: NotifierBackend, kind: PairKind) throws {
-    let (a, b) = try makePair(kind)
-    defer { closeQuietly(a, b) }
-    let n = try Notifier(backend: backend)
-    defer { withExtendedLifetime(n) {} }
+    let f = try Fixture(backend, kind)
+    defer { f.close() }
+    let (a, b, n) = (f.a, f.b, f.n)
     let q = try MessageQueue()
     let e = try SocketEvent()
 

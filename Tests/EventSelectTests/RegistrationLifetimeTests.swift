@@ -73,7 +73,7 @@ import Testing
         for _ in 0..<200 {
             let (a, b) = try makePair(.unix)
             let event = try SocketEvent()
-            weak var weakEvent = event
+            weak let weakEvent = event
             released.append { weakEvent == nil }
             try notifier.eventSelect(a, event, [.read, .close])
             closeQuietly(b)

@@ -15,9 +15,7 @@ import Testing
     func rule13_RecordSurvivesReselectAndSetsNewEventAtOnce(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e1 = try SocketEvent()
         let e2 = try SocketEvent()
@@ -36,9 +34,7 @@ import Testing
     func rule13_RepeatedSelectReportsFDWriteOnce(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, _) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         for round in 0..<5 {
@@ -56,9 +52,7 @@ import Testing
     ) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read, .write])
@@ -98,9 +92,7 @@ import Testing
     func rule13_ReportedOOBSuppressedAcrossCancelAndReselect(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(.tcp)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(.tcp)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.oob])
@@ -115,9 +107,7 @@ import Testing
     func rule13_ReportedCloseSuppressedAcrossCancelAndReselect(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.close])
@@ -178,9 +168,7 @@ import Testing
     func rule14_LastEventSelectWinsNewEventObject(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e1 = try SocketEvent()
         let e2 = try SocketEvent()
@@ -200,9 +188,7 @@ import Testing
     func rule14_LastEventSelectWinsEventSet(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let eRead = try SocketEvent()
         let eWrite = try SocketEvent()
@@ -221,9 +207,7 @@ import Testing
     func rule14_LastOneWinsAcrossNotifierInstances(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n1 = try Notifier(backend: backend)
         let n2 = try Notifier(backend: backend)
         let e1 = try SocketEvent()
@@ -250,9 +234,7 @@ import Testing
         guard testBackends.count > 1 else { return }
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(.unix)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(.unix)
         let n1 = try Notifier(backend: testBackends[0])
         let n2 = try Notifier(backend: testBackends[1])
         let e1 = try SocketEvent()
@@ -278,9 +260,7 @@ import Testing
     func rule14_LastOneWinsAcrossDescriptors(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let d = owned.own(try evDup(a))
         let n = try Notifier(backend: backend)
         let e1 = try SocketEvent()
@@ -308,9 +288,7 @@ import Testing
     func rule14_PreviousEventStaysSetButIsNeverSetAgain(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e1 = try SocketEvent()
         let e2 = try SocketEvent()
@@ -334,9 +312,7 @@ import Testing
     func rule14_EmptySetCancels(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read, .close])

@@ -12,9 +12,7 @@ import Testing
     func rule8_QueuedDataRecordedAtSelect(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         try rawSend(b, count: 5)
         #expect(evPoll(a))
         let n = try Notifier(backend: backend)
@@ -29,9 +27,7 @@ import Testing
     func rule8_UrgentDataRecordedAtSelect(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(.tcp)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(.tcp)
         try rawSend(b, count: 1, flags: CInt(MSG_OOB))
         #expect(evPoll(a, CInt(POLLPRI)))
         let n = try Notifier(backend: backend)
@@ -79,9 +75,7 @@ import Testing
     func rule8_ClosedPeerRecordedAtSelect(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         owned.close(b)
         #expect(evPoll(a, CInt(POLLIN) | evPOLLRDHUP))
         let n = try Notifier(backend: backend)
@@ -99,9 +93,7 @@ import Testing
     func rule8_ClosedPeerRecordedWhenFDCloseSelectedLater(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read])
@@ -117,9 +109,7 @@ import Testing
     func rule8_WritableConnectedSocketRecordsOnlyFDWriteAtSelect(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, _) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read, .write, .oob, .close])
@@ -170,9 +160,7 @@ import Testing
     func rule8_DataArrivingWhileNotSelectedRecordedAtReselect(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read])
@@ -191,9 +179,7 @@ import Testing
     func rule8_DataConsumedWhileNotSelectedRecordsNothing(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (a, b) = try makePair(kind)
-        owned.own(a)
-        owned.own(b)
+        let (a, b) = try owned.pair(kind)
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(a, e, [.read])

@@ -23,7 +23,7 @@ private func pendingPollsPerRing() -> [Int] {
         var polls = 0
         var line = [CChar](repeating: 0, count: 512)
         while fgets(&line, CInt(line.count), file) != nil {
-            let text = String(cString: line)
+            let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             if text.hasPrefix("PollList:") {
                 isRing = true
                 inPollList = true

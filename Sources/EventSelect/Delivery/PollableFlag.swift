@@ -28,7 +28,7 @@ final class PollableFlag: Sendable {
         var exposed = false
         var pollers = 0
         var fdReadable = false
-        var continuations: [CheckedContinuation<Void, Never>] = []
+        var waiters: [AsyncWaiter] = []
 
         var mirrored: Bool { exposed || pollers > 0 }
     }
@@ -51,14 +51,14 @@ final class PollableFlag: Sendable {
         if raisedBit.load(ordering: .relaxed) { return false }
         if raisedBit.exchange(true, ordering: .sequentiallyConsistent) { return false }
         if observers.load(ordering: .sequentiallyConsistent) == 0 { return true }
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let waiters = state.withLock { state -> [AsyncWaiter] in
             mirror(&state)
-            if state.continuations.isEmpty { return [] }
-            defer { state.continuations.removeAll() }
-            observers.subtract(state.continuations.count, ordering: .sequentiallyConsistent)
-            return state.continuations
+            if state.waiters.isEmpty { return [] }
+            defer { state.waiters.removeAll() }
+            observers.subtract(state.waiters.count, ordering: .sequentiallyConsistent)
+            return state.waiters
         }
-        for waiter in waiters { waiter.resume() }
+        for waiter in waiters { waiter.wake() }
         return true
     }
 
@@ -100,19 +100,55 @@ final class PollableFlag: Sendable {
         }
     }
 
-    /// Suspends until the flag is raised (returns at once if it is).
-    func waitRaised() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { state in
-                observers.add(1, ordering: .sequentiallyConsistent)
-                if raisedBit.load(ordering: .sequentiallyConsistent) {
-                    observers.subtract(1, ordering: .sequentiallyConsistent)
-                    return true
+    /// Suspends until one of `flags` is raised, the task is cancelled, or `timeout` passes (nil:
+    /// never); returns at once if one is raised already. The caller looks at the flags afterwards:
+    /// returning says only that waiting is over.
+    static func waitAnyRaised(_ flags: [PollableFlag], timeout: Duration?) async {
+        if Task.isCancelled || flags.contains(where: { $0.isRaised }) { return }
+        let waiter = AsyncWaiter()
+        // The timer is a plain task that wakes the waiter; it is cancelled as soon as the wait ends,
+        // so a long timeout leaves nothing behind.
+        let timer = timeout.map { timeout in
+            Task {
+                try? await Task.sleep(for: timeout)
+                waiter.wake()
+            }
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                waiter.install(continuation)
+                for flag in flags where !flag.add(waiter) {
+                    waiter.wake()
+                    break
                 }
-                state.continuations.append(continuation)
+            }
+        } onCancel: {
+            waiter.wake()
+        }
+        timer?.cancel()
+        for flag in flags { flag.remove(waiter) }
+    }
+
+    /// Registers `waiter` to be woken when the flag is raised; it counts as an observer until woken
+    /// or removed.
+    /// - Returns: false, registering nothing, when the flag is raised already.
+    private func add(_ waiter: AsyncWaiter) -> Bool {
+        state.withLock { state in
+            observers.add(1, ordering: .sequentiallyConsistent)
+            if raisedBit.load(ordering: .sequentiallyConsistent) {
+                observers.subtract(1, ordering: .sequentiallyConsistent)
                 return false
             }
-            if resumeNow { continuation.resume() }
+            state.waiters.append(waiter)
+            return true
+        }
+    }
+
+    private func remove(_ waiter: AsyncWaiter) {
+        state.withLock { state in
+            let before = state.waiters.count
+            state.waiters.removeAll { $0 === waiter }
+            observers.subtract(before - state.waiters.count, ordering: .sequentiallyConsistent)
         }
     }
 
@@ -133,5 +169,35 @@ final class PollableFlag: Sendable {
             assert(error == .wouldBlock || error == .resourceTemporarilyUnavailable, "eventfd: \(error)")
         }
         state.fdReadable = wanted
+    }
+}
+
+/// One suspended async wait: its continuation is resumed exactly once, by whichever comes first of a
+/// flag being raised, the task's cancellation, or its timer. A wake that comes before the
+/// continuation is installed is remembered, so none is lost.
+final class AsyncWaiter: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Void, Never>?
+        var woken = false
+    }
+
+    private let state = Mutex(State())
+
+    func install(_ continuation: CheckedContinuation<Void, Never>) {
+        let resumeNow = state.withLock { state in
+            if state.woken { return true }
+            state.continuation = continuation
+            return false
+        }
+        if resumeNow { continuation.resume() }
+    }
+
+    func wake() {
+        let continuation = state.withLock { state in
+            state.woken = true
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        continuation?.resume()
     }
 }

@@ -86,6 +86,9 @@ struct RegistrationState {
         return processExists(owner)  // the pid is shared memory: any value, never a group (<= 0)
     }
 
+    /// The current selection is message mode (`asyncSelect`), in whichever process made it.
+    var isMessageMode: Bool { slot.pointee.mode == 2 }
+
     var isStream: Bool { socketType == SOCK_STREAM.rawValue || socketType == SOCK_SEQPACKET.rawValue }
 
     var isTCP: Bool { isStream && (family == AF_INET || family == AF_INET6) }
