@@ -43,10 +43,12 @@ public final class Notifier: Sendable {
     /// - Parameter backend: `.epoll`, `.ioUring`, or `.automatic` (io_uring where io_uring_setup
     ///   works, else epoll).
     /// - Throws: `Errno` when the backend cannot be created (for `.ioUring`: ENOSYS, EPERM when
-    ///   `kernel.io_uring_disabled` forbids it, ...).
+    ///   `kernel.io_uring_disabled` forbids it, ...), or EMFILE/ENFILE when the process or system
+    ///   is out of descriptors (the notifier also makes its background thread's wake-up eventfd
+    ///   here, so that starting background delivery later needs no descriptor).
     public init(backend: NotifierBackend = .automatic) throws(Errno) {
         engine = try Notifier.makeBackend(backend)
-        LiveNotifiers.add(ObjectIdentifier(self), engine)
+        try LiveNotifiers.add(ObjectIdentifier(self), engine)
     }
 
     deinit {

@@ -29,6 +29,21 @@
 //   bind <path>|@<abstract>      -> "ok" | "error <errno>"       (binds a datagram socket there and keeps it)
 //   exhaust                      -> "ok <n>"                     (opens /dev/null until EMFILE, keeps them)
 //   release                      -> "ok"                         (closes what exhaust opened)
+//   listen                       -> "ok <fd> <port>"             (a TCP listener on 127.0.0.1, Glibc)
+//   accept <fd>                  -> "ok <fd>" | "error <errno>"  (Notifier.accept)
+//   rawsend <fd> <n>             -> "ok <n>" | "error <errno>"   (Glibc send, no EventSelect call)
+//   new-event | new-queue        -> "ok" | "error <errno>"       (SocketEvent() / MessageQueue(), dropped)
+//   new-notifier [iouring]       -> "ok" | "error <errno>"       (Notifier(), dropped)
+//   prepare-event <fd>           -> "ok" | "error <errno>"       (the fd's SocketEvent, not selected)
+//   event-fd <fd>                -> "ok <efd>"                   (the fd's SocketEvent.fileDescriptor)
+//   queue-fd                     -> "ok <qfd>"                   (the queue's fileDescriptor)
+//   poll-fd <fd> <ms>            -> "readable" | "timeout"       (poll(2) only: no EventSelect call)
+//   fill-fds                     -> "ok <n>"   (lowers RLIMIT_NOFILE to 256, opens /dev/null until EMFILE)
+//   release-fds                  -> "ok <n>"   (closes them, restores the limit)
+//   fd-count                     -> "ok <n>"   (open descriptors; works with a full table)
+//   load-select <pairs|0>        -> see Stress.swift (0: as many as the fd hard limit allows)
+//   cycles-select <n> | cycles-open <n> -> see Stress.swift
+//   select-loop <fd>             -> "started", then selects/cancels fd until killed
 //   exit                         -> exits 0
 import EventSelect
 import Glibc
@@ -37,20 +52,30 @@ import SystemPackage
 /// Descriptors inherited from the test process (its sockets are not close-on-exec) would keep
 /// sockets of other tests alive: close everything but stdin, stdout and stderr first.
 func closeInheritedDescriptors() {
-    guard let directory = opendir("/proc/self/fd") else { return }
-    var inherited: [CInt] = []
+    for fd in openDescriptors() where fd > 2 { close(fd) }
+}
+
+/// The descriptors open in this process (but the directory stream's own).
+func openDescriptors() -> [CInt] {
+    guard let directory = opendir("/proc/self/fd") else { return [] }
+    var open: [CInt] = []
+    let nameOffset = MemoryLayout<dirent>.offset(of: \.d_name)!
     while let entry = readdir(directory) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        if let fd = CInt(name), fd > 2, fd != dirfd(directory) { inherited.append(fd) }
+        // d_name is as long as the record (d_reclen), not 256 bytes: read it as a C string in place.
+        let name = String(cString: UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self))
+        if let fd = CInt(name), fd != dirfd(directory) { open.append(fd) }
     }
     closedir(directory)
-    for fd in inherited { close(fd) }
+    return open
 }
 closeInheritedDescriptors()
 
 let notifier = Notifier.shared
 var events: [CInt: SocketEvent] = [:]
 let queue = try! MessageQueue()
+/// Descriptors opened by `fill-fds`, and the limit it replaced.
+var fillers: [CInt] = []
+var savedLimit = rlimit()
 
 /// One unbuffered line on stdout.
 func reply(_ line: String) {
@@ -323,11 +348,84 @@ while let line = readLine() {
             for filler in exhausted { close(filler) }
             exhausted.removeAll()
             reply("ok")
+        case "listen":
+            let listener = socket(AF_INET, CInt(SOCK_STREAM.rawValue), 0)
+            guard listener >= 0 else { throw Errno(rawValue: errno) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
+                    bind(listener, sa, length) == 0 && Glibc.listen(listener, 64) == 0
+                        && getsockname(listener, sa, &length) == 0
+                }
+            }
+            guard bound else { throw Errno(rawValue: errno) }
+            reply("ok \(listener) \(UInt16(bigEndian: address.sin_port))")
+        case "accept":
+            reply("ok \(try notifier.accept(fd).rawValue)")
+        case "rawsend":
+            let buffer = [UInt8](repeating: 0x42, count: number(2))
+            let n = buffer.withUnsafeBytes { Glibc.send(fd.rawValue, $0.baseAddress, $0.count, CInt(MSG_NOSIGNAL)) }
+            guard n >= 0 else { throw Errno(rawValue: errno) }
+            reply("ok \(n)")
+        case "new-event":
+            _ = try SocketEvent()
+            reply("ok")
+        case "new-queue":
+            _ = try MessageQueue()
+            reply("ok")
+        case "new-notifier":
+            _ = try Notifier(backend: words.count > 1 && words[1] == "iouring" ? .ioUring : .automatic)
+            reply("ok")
+        case "prepare-event":
+            events[fd.rawValue] = try events[fd.rawValue] ?? SocketEvent()
+            reply("ok")
+        case "event-fd":
+            guard let event = events[fd.rawValue] else { throw Errno.invalidArgument }
+            reply("ok \(event.fileDescriptor.rawValue)")
+        case "queue-fd":
+            reply("ok \(queue.fileDescriptor.rawValue)")
+        case "poll-fd":
+            var entry = pollfd(fd: fd.rawValue, events: Int16(POLLIN), revents: 0)
+            let n = poll(&entry, 1, CInt(number(2)))
+            reply(n > 0 ? "readable" : "timeout")
+        case "fill-fds":
+            // Bounded: a low soft limit, then /dev/null until the table is full.
+            getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &savedLimit)
+            var low = savedLimit
+            low.rlim_cur = min(256, savedLimit.rlim_cur)
+            setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &low)
+            while true {
+                let filler = open("/dev/null", O_RDONLY | O_CLOEXEC)
+                if filler < 0 {
+                    guard errno == EMFILE else { throw Errno(rawValue: errno) }
+                    break
+                }
+                fillers.append(filler)
+            }
+            reply("ok \(fillers.count)")
+        case "release-fds":
+            for filler in fillers { close(filler) }
+            reply("ok \(fillers.count)")
+            fillers = []
+            setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &savedLimit)
+        case "fd-count":
+            reply("ok \(descriptorCount())")
+        case "load-select":
+            reply(try loadSelect(notifier, pairs: number(1)))
+        case "cycles-select", "cycles-open":
+            reply(try cycles(notifier, open: command == "cycles-open", count: number(1)))
+        case "select-loop":
+            try selectLoop(notifier, fd) { reply("started") }
         case "exit":
             exit(0)
         default:
             reply("error \(EINVAL)")
         }
+    } catch let failure as StressFailure {
+        reply("failed \(failure)")
     } catch {
         reply("error \(code(error))")
     }

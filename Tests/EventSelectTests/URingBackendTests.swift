@@ -11,8 +11,11 @@ private func pendingPollsPerRing() -> [Int] {
     guard let directory = opendir("/proc/self/fdinfo") else { return [] }
     defer { closedir(directory) }
     var counts: [Int] = []
+    let nameOffset = MemoryLayout<dirent>.offset(of: \.d_name)!
     while let entry = readdir(directory) {
-        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        // d_name is as long as the record (d_reclen), not 256 bytes: read it as a C string in place
+        // (copying the whole array reads past the record; AddressSanitizer flags it).
+        let name = String(cString: UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self))
         guard Int(name) != nil, let file = fopen("/proc/self/fdinfo/\(name)", "r") else { continue }
         defer { fclose(file) }
         var isRing = false

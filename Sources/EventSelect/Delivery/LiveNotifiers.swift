@@ -19,22 +19,39 @@ enum LiveNotifiers {
     private struct Entry {
         var id: ObjectIdentifier
         var reaper: Reaper
-        var thread: BackgroundDelivery?
+        /// Prepared with the notifier (its descriptor exists); started when background delivery
+        /// is wanted.
+        var delivery: BackgroundDelivery
     }
 
     private static let entries = Mutex<[Entry]>([])
     private static let backgroundWanted = Atomic<Bool>(false)
+    /// Background delivery is wanted but some notifier's thread could not be started: every
+    /// inline drive and every later request retries (one relaxed load while all is well).
+    private static let backgroundIncomplete = Atomic<Bool>(false)
     /// Numbers every reap, so a delivery can tell that a re-enabling call ran after its readiness
     /// was collected (`RegistrationState.markReenabled`).
     static let reapSequence = Atomic<UInt64>(0)
 
-    static func add(_ id: ObjectIdentifier, _ backend: any Backend) {
+    /// Registers a new notifier's backend. Everything background delivery will need that could run
+    /// out is made here, where the notifier's initializer can throw it.
+    /// - Throws: `Errno` when the background thread's wake-up eventfd cannot be created.
+    static func add(_ id: ObjectIdentifier, _ backend: any Backend) throws(Errno) {
+        let reaper = Reaper(backend)
+        let delivery = try BackgroundDelivery(reaper)
         if let kicks = Doorbell.current { try? backend.watch(kicks, token: Token.kick.raw) }
-        entries.withLock { entries in
-            var entry = Entry(id: id, reaper: Reaper(backend), thread: nil)
-            if backgroundWanted.load(ordering: .acquiring) { entry.thread = BackgroundDelivery.start(entry.reaper) }
-            entries.append(entry)
+        let failure = entries.withLock { entries -> Errno? in
+            entries.append(Entry(id: id, reaper: reaper, delivery: delivery))
+            guard backgroundWanted.load(ordering: .acquiring) else { return nil }
+            do throws(Errno) {
+                try delivery.start()
+                return nil
+            } catch {
+                backgroundIncomplete.store(true, ordering: .releasing)
+                return error
+            }
         }
+        if let failure { report(failure) }
     }
 
     static func remove(_ id: ObjectIdentifier) {
@@ -42,18 +59,55 @@ enum LiveNotifiers {
             guard let index = entries.firstIndex(where: { $0.id == id }) else { return nil }
             return entries.remove(at: index)
         }
-        removed?.thread?.stop()
+        removed?.delivery.stop()
     }
 
     /// Starts background delivery for every notifier, now and later (sticky for the process).
+    ///
+    /// Starting a thread opens no descriptor (its eventfd was made with the notifier), so a full
+    /// descriptor table cannot lose it. If `pthread_create` fails, the failure is written to
+    /// standard error once and the start is retried by every later request and every inline
+    /// drive (each wait through EventSelect), until it succeeds: never silently given up.
     static func requireBackgroundDelivery() {
-        if backgroundWanted.load(ordering: .relaxed) { return }
-        entries.withLock { entries in
-            guard !backgroundWanted.exchange(true, ordering: .acquiringAndReleasing) else { return }
-            for index in entries.indices where entries[index].thread == nil {
-                entries[index].thread = BackgroundDelivery.start(entries[index].reaper)
+        if backgroundWanted.load(ordering: .relaxed) && !backgroundIncomplete.load(ordering: .relaxed) { return }
+        if let failure = startBackgroundDelivery() { report(failure) }
+    }
+
+    /// Starts every notifier's background thread that is not running; returns the first failure
+    /// (and leaves `backgroundIncomplete` set for a retry), or nil when all run.
+    @discardableResult
+    static func startBackgroundDelivery() -> Errno? {
+        entries.withLock { entries -> Errno? in
+            backgroundWanted.store(true, ordering: .releasing)
+            var failure: Errno?
+            for entry in entries where !entry.delivery.isRunning {
+                do throws(Errno) {
+                    try entry.delivery.start()
+                } catch {
+                    failure = failure ?? error
+                }
             }
+            backgroundIncomplete.store(failure != nil, ordering: .releasing)
+            return failure
         }
+    }
+
+    /// Whether background delivery is wanted and runs for every notifier (for tests and
+    /// diagnostics).
+    static var backgroundDeliveryRunning: Bool {
+        backgroundWanted.load(ordering: .acquiring) && !backgroundIncomplete.load(ordering: .acquiring)
+    }
+
+    private static let reported = Atomic<Bool>(false)
+
+    /// A background thread could not start: say so once on standard error (the getters that want
+    /// it cannot throw), then keep retrying quietly.
+    private static func report(_ error: Errno) {
+        guard !reported.exchange(true, ordering: .relaxed) else { return }
+        let line = "EventSelect: background delivery could not start a thread (\(error)); "
+            + "retrying on every wait and every fileDescriptor request\n"
+        let bytes = Array(line.utf8)
+        _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
     /// Every notifier watches the process's kick channel (created after some notifiers exist).
@@ -70,6 +124,7 @@ enum LiveNotifiers {
     /// Reaps every notifier's backend without blocking and delivers what it reports.
     /// `afterWake`: a ppoll over the backends' descriptors just returned.
     static func driveAll(afterWake: Bool = false) {
+        if backgroundIncomplete.load(ordering: .relaxed) { startBackgroundDelivery() }
         let snapshot = entries.withLock { $0 }  // copy-on-write: a retain, no allocation
         // By index: no copy (and retain) of each entry's thread reference.
         for index in snapshot.indices { snapshot[index].reaper.drain(afterWake: afterWake) }

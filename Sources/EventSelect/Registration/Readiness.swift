@@ -125,8 +125,15 @@ extension RegistrationState {
             recorded.insert(.write)
         }
         if hangup && want.contains(.close) {
-            if let error = peerClosed(bits, probe: &probe), record(.close, error.error) {
-                recorded.insert(.close)
+            if var close = peerClosed(bits, probe: &probe) {
+                // A reset stays a reset: once FD_CLOSE was recorded with ECONNABORTED, the kernel's
+                // trace of it (the pending socket error) may have been consumed by a receive, and a
+                // later record (message mode re-posts what holds, docs/SEMANTICS.md rule 13) must
+                // not turn it into an orderly close (rule 5).
+                if close.error == nil && codes[NetworkEvents.close.bitIndex] == .connectionAbort {
+                    close.error = .connectionAbort
+                }
+                if record(.close, close.error) { recorded.insert(.close) }
             }
         }
         return recorded
