@@ -100,8 +100,7 @@ extension Notifier {
             // This look is the truth as of now: readiness collected before it (maybe while the
             // socket was not selected, for data consumed since) is looked at again if delivered.
             state.markReenabled()
-            // A fresh arm reports what holds as an edge: only an existing arm tells arrivals apart.
-            if !messageMode && !newlyArmed { state.rearmArrivals(reportedBefore, fd: fd) }
+            if !messageMode { state.rearmArrivals(reportedBefore, fd: fd, newlyArmed: newlyArmed) }
             // Everything recorded and selected is delivered now: event mode sets the object if the
             // record intersects the selection (docs/SEMANTICS.md rule 13), message mode posts it.
             state.deliver(recorded: state.pending)

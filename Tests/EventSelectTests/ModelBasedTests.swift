@@ -199,7 +199,7 @@ private final class ModelRun {
             try driverSend(connection.driver, size)
             model[socket: id].bytesReadable += size
             try settleReadable(alias, bytes: model[socket: id].bytesReadable, tcp: connection.tcp)
-            model.settle(id)
+            model.arrived(id, Bits.read)
         case 46..<50 where !connection.listener && !connection.writeShut && !socketModel.peerClosed && socketModel.canSend:
             let size = pick([1, 500])
             log.append("send(#\(id) fd \(alias), \(size))")
@@ -316,7 +316,7 @@ private final class ModelRun {
         model[socket: listener.id].connectionsWaiting += 1
         // Settle: the connection is in the accept queue (TCP_INFO's tcpi_unacked on a listener).
         try settle("accept queue of \(listener.aliases[0])") { acceptQueueLength(listener.aliases[0]) == pendingClients.count }
-        model.settle(listener.id)
+        model.arrived(listener.id, Bits.accept)
     }
 
     /// Clients connected and not yet accepted, oldest first (the accept queue's order).

@@ -160,8 +160,9 @@ struct LocalState {
     /// re-enabled (docs/SEMANTICS.md rule 13). One arrival each; cleared by their re-enabling call
     /// and by the next selection.
     var rearmed: NetworkEvents = []
-    /// Bytes queued for reading when FD_READ was re-armed.
-    var rearmedBytes: CInt = 0
+    /// Bytes queued for reading (FD_READ) or connections waiting (FD_ACCEPT, TCP) at the re-arming:
+    /// a socket is a listener or not, so one count serves both.
+    var rearmedCount: UInt32 = 0
     /// `LiveNotifiers.reapSequence` at the last `enumNetworkEvents` that found nothing recorded.
     var emptyLookAt: UInt64 = .max
     /// `Registration.retired` and `.descriptorCount`: guarded by the registry's lock, not the slot's.

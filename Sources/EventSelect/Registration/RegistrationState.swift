@@ -139,13 +139,25 @@ struct RegistrationState {
     /// / select; docs/SEMANTICS.md rule 13).
     ///
     /// Only FD_READ and FD_ACCEPT: an arrival of either is told apart from other wake-ups of the
-    /// socket (more bytes queued than at the selection; a listener wakes only for connections).
+    /// socket (more bytes queued, or a longer TCP accept queue, than at the selection; an AF_UNIX
+    /// listener wakes only for connections).
     /// Urgent data wakes a socket twice (the urgent pointer, then the byte), so FD_OOB is not
     /// re-armed: EventSelect records it again only after `receive(MSG_OOB)`.
-    mutating func rearmArrivals(_ reportedBefore: NetworkEvents, fd: CInt) {
-        let rearmed = mask.intersection(reportedBefore).intersection(reported).intersection([.read, .accept])
+    /// `newlyArmed`: this selection armed the socket, so its first report is what holds, not an
+    /// arrival; that matters only where no count tells them apart (an AF_UNIX listener).
+    mutating func rearmArrivals(_ reportedBefore: NetworkEvents, fd: CInt, newlyArmed: Bool) {
+        var rearmed = mask.intersection(reportedBefore).intersection(reported).intersection([.read, .accept])
+        if rearmed.contains(.read) { local.pointee.rearmedCount = UInt32((try? bytesReadable(fd)) ?? 0) }
+        if rearmed.contains(.accept) {
+            if isTCP, let backlog = try? acceptBacklog(fd) {
+                local.pointee.rearmedCount = backlog
+            } else if newlyArmed {
+                rearmed.remove(.accept)
+            } else {
+                local.pointee.rearmedCount = 0
+            }
+        }
         local.pointee.rearmed = rearmed
-        if rearmed.contains(.read) { local.pointee.rearmedBytes = (try? bytesReadable(fd)) ?? 0 }
     }
 
     /// A re-enabling call starts: `event` is re-enabled and left to the call until it finishes.
@@ -185,10 +197,18 @@ struct RegistrationState {
         // An arrival after a re-selection records a re-armed event again (`rearmArrivals`): only
         // when the backend reports a change, never on a level check.
         var rearmed = arrival ? local.pointee.rearmed.intersection(reported) : []
-        if rearmed.contains(.read) {
-            // Only more bytes than at the selection are an arrival (not a wake-up for room to send).
-            let queued = probe.fd.flatMap { try? bytesReadable($0) } ?? 0
-            if queued <= local.pointee.rearmedBytes { rearmed.remove(.read) }
+        // Only more bytes, or a longer accept queue, than at the selection are an arrival (not a
+        // wake-up for room to send). With no descriptor left here to ask (the registration outlives
+        // the one it was made through), the report itself is taken for the arrival.
+        if rearmed.contains(.read), let fd = probe.fd, let queued = try? bytesReadable(fd),
+            UInt32(max(queued, 0)) <= local.pointee.rearmedCount
+        {
+            rearmed.remove(.read)
+        }
+        if rearmed.contains(.accept), isTCP, let fd = probe.fd, let waiting = try? acceptBacklog(fd),
+            waiting <= local.pointee.rearmedCount
+        {
+            rearmed.remove(.accept)
         }
         guard !rearmed.isEmpty else { return observeLeavingInFlight(bits, probe: &probe) }
         reported.subtract(rearmed)

@@ -56,3 +56,12 @@ func setNonBlocking(_ fd: CInt, _ nonBlocking: Bool) throws(Errno) {
 func isNonBlocking(_ fd: CInt) throws(Errno) -> Bool {
     try syscall { fcntl(fd, F_GETFL) } & O_NONBLOCK != 0
 }
+
+/// Connections waiting in a TCP listener's accept queue: TCP_INFO's `tcpi_unacked`, which a
+/// listening socket reports as its accept backlog (tcp_get_info).
+func acceptBacklog(_ fd: CInt) throws(Errno) -> UInt32 {
+    var info = tcp_info()
+    var length = socklen_t(MemoryLayout<tcp_info>.size)
+    try syscall { getsockopt(fd, CInt(IPPROTO_TCP), TCP_INFO, &info, &length) }
+    return info.tcpi_unacked
+}

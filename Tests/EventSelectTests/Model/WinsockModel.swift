@@ -32,6 +32,9 @@ struct ModelSocket {
     var target: ModelTarget = .none
     var pending: UInt32 = 0
     var reported: UInt32 = 0
+    /// Event mode: reported FD_READ / FD_ACCEPT that a re-selection re-armed, so the next arrival
+    /// records them again, once (rule 13).
+    var rearmed: UInt32 = 0
     var closeError: Int32 = 0
     // The conditions events stand for (rules 1-6).
     var listening = false
@@ -98,9 +101,15 @@ struct WinsockModel {
         // Last one wins: the previous target gets nothing more (rule 14).
         socket.mask = mask
         socket.target = mask == 0 ? .none : target
+        socket.rearmed = 0
+        let reportedBefore = socket.reported
         sockets[id] = socket
         guard mask != 0 else { return }
         recordWhatHolds(id)
+        if case .event = target {
+            // What was reported before and stays reported is re-armed for the next arrival (rule 13).
+            sockets[id]!.rearmed = mask & reportedBefore & sockets[id]!.reported & (Bits.read | Bits.accept)
+        }
         // Everything recorded and selected is delivered now (rule 13: the object is set at once
         // if the record intersects the new selection).
         deliver(id, recorded: sockets[id]!.pending)
@@ -121,6 +130,20 @@ struct WinsockModel {
     mutating func reenable(_ id: Int, _ event: UInt32) {
         sockets[id]!.pending &= ~event
         sockets[id]!.reported &= ~event
+        sockets[id]!.rearmed &= ~event
+        settle(id)
+    }
+
+    /// New data (FD_READ) or a new connection (FD_ACCEPT) arrived: a re-armed event is recorded
+    /// again although it is reported (rule 13), once; then whatever else holds (`settle`).
+    mutating func arrived(_ id: Int, _ event: UInt32) {
+        var socket = sockets[id]!
+        if socket.rearmed & event != 0, socket.reported & event != 0, socket.mask & event != 0 {
+            socket.rearmed &= ~event
+            socket.pending |= event
+            sockets[id] = socket
+            deliver(id, recorded: event)
+        }
         settle(id)
     }
 
