@@ -3,7 +3,8 @@
 # is built with x86_64-w64-mingw32-gcc and run under Wine, and built with gcc against
 # EventSelect's Winsock compat headers and library and run natively. Both traces are compared
 # with Tests/WinsockScenarios/expected/NAME.txt (what Windows does). NAME.wine.txt, where present,
-# records a known Wine deviation (the scenario's comment names Wine's todo_wine test).
+# records a known Wine deviation (the scenario's comment names Wine's todo_wine test);
+# NAME.eventselect.txt a known EventSelect difference from Windows (docs/CONFORMANCE.md says why).
 #
 # The native programs run twice: on the default backend (io_uring where the kernel allows it) and
 # with EVENTSELECT_FORCE_EPOLL=1. One line per scenario, then exactly "N passed, M failed". A
@@ -137,7 +138,7 @@ export -f run_one
 printf '%s\n' "${NAMES[@]}" | xargs -P "$JOBS" -I{} bash -c 'run_one {}'
 
 # ---- compare ----------------------------------------------------------------------------------
-pass=0; fail=0
+pass=0; fail=0; known=0
 for n in "${NAMES[@]}"; do
     exp=$SCEN/expected/$n.txt wexp=$SCEN/expected/$n.wine.txt
     bad=0; native=skipped; epoll=skipped; wine=skipped
@@ -145,8 +146,15 @@ for n in "${NAMES[@]}"; do
     if [ "${WINSOCK_SKIP_NATIVE:-0}" != 1 ]; then
         if [ "$NATIVE_OK" != 1 ]; then native=unavailable; epoll=unavailable; bad=1
         elif [ -f "$exp" ]; then
-            if cmp -s "$exp" "$OUT/$n.native"; then native=ok; else native=MISMATCH; bad=1; fi
-            if cmp -s "$exp" "$OUT/$n.epoll"; then epoll=ok; else epoll=MISMATCH; bad=1; fi
+            # NAME.eventselect.txt, where present, is a known EventSelect difference from Windows,
+            # stated in docs/CONFORMANCE.md with its reason: matching it is reported, not failed.
+            eexp=$SCEN/expected/$n.eventselect.txt
+            for half in native epoll; do
+                if cmp -s "$exp" "$OUT/$n.$half"; then st=ok
+                elif [ -f "$eexp" ] && cmp -s "$eexp" "$OUT/$n.$half"; then st=known-difference; known=$((known + 1))
+                else st=MISMATCH; bad=1; fi
+                if [ $half = native ]; then native=$st; else epoll=$st; fi
+            done
         fi
     fi
     if [ "$WINE_OK" = 1 ] && [ -f "$SCEN/expected/$n.wine-skip" ]; then
@@ -182,5 +190,6 @@ for n in "${NAMES[@]}"; do
     fi
 done
 [ "$WINE_OK" != 1 ] && [ "${WINSOCK_SKIP_WINE:-0}" != 1 ] && loud "the Wine half did NOT run (see above)"
+[ $known = 0 ] || echo "($known runs matched a known EventSelect difference from Windows: docs/CONFORMANCE.md)"
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

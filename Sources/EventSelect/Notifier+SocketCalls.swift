@@ -293,6 +293,22 @@ extension Notifier {
     /// Looks at the socket now and records and delivers what holds: after a re-enabling call, the
     /// condition that still holds is recorded again (rule 10); for an accepted socket, what its
     /// inherited selection finds (rule 16).
+    /// A call that re-enables `event` failed before it reached the kernel (a layer above rejected
+    /// its arguments, as Winsock's `accept` with a too-short address buffer fails with WSAEFAULT):
+    /// re-enables as the failed call would have, and records the event again at once if its
+    /// condition still holds (docs/SEMANTICS.md rules 9 and 10: even a failing call re-enables).
+    @_spi(WinsockLayer)
+    public func reenableAfterFailedCall(_ socket: FileDescriptor, _ event: NetworkEvents) throws(Errno) {
+        let fd = socket.rawValue
+        let (_, registration) = try Registry.shared.resolve(fd)
+        registration?.withState { state in
+            state.reenable(event)
+            state.markReenabled()
+            guard state.isSelected else { return }
+            try? recheck(&state, fd)
+        }
+    }
+
     private func recheck(_ state: inout RegistrationState, _ fd: CInt) throws(Errno) {
         var probe = Probe(verified: fd)
         let recorded = state.observe(try levelCheck(fd), probe: &probe)

@@ -1,4 +1,4 @@
-import EventSelect
+@_spi(WinsockLayer) import EventSelect
 import Glibc
 import SystemPackage
 
@@ -110,7 +110,11 @@ public func ws_accept(_ s: UInt, _ addr: UnsafeMutableRawPointer?, _ addrlen: Un
             return Int32(raw.load(as: sa_family_t.self))
         }
         if family >= 0, family != AF_UNIX, Int(addrlen.pointee) < Family.addressSize(family) {
-            if socketProblem(s) == nil { return fail(WinError.wsaEFAULT, INVALID_SOCKET) }
+            if socketProblem(s) == nil {
+                // The failing accept still re-enables FD_ACCEPT (the connection stays queued).
+                try? notifier.reenableAfterFailedCall(fd, .accept)
+                return fail(WinError.wsaEFAULT, INVALID_SOCKET)
+            }
         }
     }
     let accepted: FileDescriptor
