@@ -8,8 +8,10 @@ if [ "${WINSOCK_USE_INSTALLED:-0}" = 1 ] && pkg-config --exists eventselect-wins
     NATIVE_LIBS=$(pkg-config --libs eventselect-winsock)
 elif grep -q 'EventSelectWinsock' Package.swift 2>/dev/null; then
     echo "building EventSelectWinsock with SwiftPM ..." >&2
-    if swift build --product EventSelectWinsock >"$OUT/swift-build.log" 2>&1; then
-        bin=$(swift build --show-bin-path 2>/dev/null)
+    # EVENTSELECT_SWIFT_FLAGS: the flags scripts/test.sh built with, so this build is incremental.
+    # shellcheck disable=SC2086
+    if swift build ${EVENTSELECT_SWIFT_FLAGS:-} --product EventSelectWinsock >"$OUT/swift-build.log" 2>&1; then
+        bin=$(swift build ${EVENTSELECT_SWIFT_FLAGS:-} --show-bin-path 2>/dev/null)
         lib=$(find "$bin" -maxdepth 1 -name 'libEventSelectWinsock.so' 2>/dev/null | head -1)
         if [ -d "$ROOT/include/eventselect/compat" ] && [ -n "$lib" ]; then
             rm -rf "$BUILD/lib" "$BUILD/include"
