@@ -1,4 +1,4 @@
-// eventselect-test-peer: a second process for the cross-process tests (SPEC rules 14, 17-21).
+// eventselect-test-peer: a second process for the cross-process tests (docs/SEMANTICS.md rules 14, 17-21).
 //
 // Reads one command per line on stdin and answers one line on stdout, so a test can drive it step by
 // step with bounded waits. Descriptors are the peer's own numbers. Commands:

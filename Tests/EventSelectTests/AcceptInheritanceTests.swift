@@ -1,6 +1,6 @@
-// SPEC rule 16 (event mode): accept returns a socket that inherits the listener's selection (event
+// docs/SEMANTICS.md rule 16 (event mode): accept returns a socket that inherits the listener's selection (event
 // set and event object) and is non-blocking; its record starts empty, then FD_WRITE is recorded at
-// once if selected; FD_CONNECT is not (R78-R80).
+// once if selected; FD_CONNECT is not (docs/SEMANTICS.md rule 16).
 import EventSelect
 import Glibc
 import SystemPackage
@@ -104,7 +104,7 @@ import Testing
         #expect(try SocketEvent.waitAny([e], timeout: mustHappen) == 0)
         #expect(try n.enumNetworkEvents(s1, resetting: nil).events == [.write])
         #expect(try n.enumNetworkEvents(s2, resetting: nil).events == [.write])
-        // The FD_ACCEPT recorded again after the first accept was cleared by the second (R46).
+        // The FD_ACCEPT recorded again after the first accept was cleared by the second (docs/SEMANTICS.md rule 9).
         #expect(try n.enumNetworkEvents(listener, resetting: e).events == [])
         try expectNothing(n, s1, e)
         try expectNothing(n, s2, e)
@@ -112,7 +112,7 @@ import Testing
 }
 
 @Suite struct AcceptedLaterSelectedTests {
-    /// R79: a socket returned by accept never records FD_CONNECT, also when the listener was not
+    /// docs/SEMANTICS.md rule 16: a socket returned by accept never records FD_CONNECT, also when the listener was not
     /// selected and the socket is selected (with FD_CONNECT) only afterwards; FD_WRITE is recorded.
     @Test(arguments: testBackends)
     func rule16_acceptedSocketSelectedLaterRecordsNoFDConnect(backend: NotifierBackend) throws {

@@ -1,4 +1,4 @@
-// SPEC section 2, "Bad input": every call on a closed or never-opened descriptor (including -1)
+// docs/SEMANTICS.md, "Bad input": every call on a closed or never-opened descriptor (including -1)
 // throws EBADF; on a non-socket (pipe, /dev/null) ENOTSOCK, leaving it open; event bits outside
 // FD_READ...FD_CLOSE (incl. 0x40, 0x80, 0x100, 0x200) throw EINVAL; a bad descriptor is reported
 // before bad bits; a rejected call changes nothing, for the socket and for every other socket;
@@ -190,7 +190,7 @@ private func expectEveryCallThrows(
     }
 
     /// Rejected calls on bad descriptors leave every other socket's registration alone, and a
-    /// rejected enumNetworkEvents does not reset the event it was given (R94).
+    /// rejected enumNetworkEvents does not reset the event it was given (docs/SEMANTICS.md rule 12).
     @Test(arguments: testBackends, PairKind.allCases)
     func badInput_RejectedCallsLeaveOtherSocketsAlone(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()

@@ -1,6 +1,6 @@
-// SPEC rule 15: selecting, even with an empty set, makes the socket non-blocking (R73);
+// docs/SEMANTICS.md rule 15: selecting, even with an empty set, makes the socket non-blocking (docs/SEMANTICS.md rule 15);
 // setBlocking(true) fails with EINVAL while a selection is active and works after a cancel;
-// setBlocking(false) always works; after a cancel the socket stays non-blocking (R74, R75).
+// setBlocking(false) always works; after a cancel the socket stays non-blocking (docs/SEMANTICS.md rule 15).
 import EventSelect
 import Glibc
 import SystemPackage
@@ -21,7 +21,7 @@ import Testing
         #expect(throws: Errno.wouldBlock) { try receive(n, a, count: 1) }
     }
 
-    /// R73: even an empty set (a cancel of a socket never selected) makes it non-blocking.
+    /// docs/SEMANTICS.md rule 15: even an empty set (a cancel of a socket never selected) makes it non-blocking.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule15_EmptySetMakesSocketNonBlocking(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
@@ -42,7 +42,7 @@ import Testing
         #expect(try SocketEvent.waitAny([e], timeout: .zero) == nil)
     }
 
-    /// R74, R75: blocking is refused while selected, allowed after a cancel; the cancel itself
+    /// docs/SEMANTICS.md rule 15: blocking is refused while selected, allowed after a cancel; the cancel itself
     /// leaves the socket non-blocking.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule15_SetBlockingRefusedWhileSelectedAllowedAfterCancel(backend: NotifierBackend, kind: PairKind) throws {

@@ -1,6 +1,6 @@
 // Connectionless sockets (UDP over 127.0.0.1): FD_READ per datagram, FD_WRITE as Windows reports it
-// (R58: event mode records it for a bound socket only; message mode posts it at once), and never
-// FD_CLOSE (R39: only valid on connection-oriented sockets).
+// (docs/SEMANTICS.md rule 6: event mode records it for a bound socket only; message mode posts it at once), and never
+// FD_CLOSE (docs/SEMANTICS.md rule 5: only valid on connection-oriented sockets).
 import EventSelect
 import Glibc
 import SystemPackage

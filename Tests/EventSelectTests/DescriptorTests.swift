@@ -1,7 +1,7 @@
-// SPEC rule 17 (event mode): close closes one descriptor; the socket lives until its last
+// docs/SEMANTICS.md rule 17 (event mode): close closes one descriptor; the socket lives until its last
 // descriptor closes; a registration made through a closed descriptor stays while another descriptor
-// remains, and ends with the socket (R83, R88); FD_CLOSE is never recorded for the local close
-// (R38). A descriptor number reused after close must not inherit the old registration.
+// remains, and ends with the socket (docs/SEMANTICS.md rule 17); FD_CLOSE is never recorded for the local close
+// (docs/SEMANTICS.md rule 17). A descriptor number reused after close must not inherit the old registration.
 import EventSelect
 import Glibc
 import SystemPackage

@@ -1,6 +1,6 @@
-// SPEC rule 12: enumNetworkEvents returns the recorded events that are in the current selection,
+// docs/SEMANTICS.md rule 12: enumNetworkEvents returns the recorded events that are in the current selection,
 // with their errors, clears them and resets the given event; recorded events outside the
-// selection stay recorded (R51, R52); nothing new: empty.
+// selection stay recorded (docs/SEMANTICS.md rule 12); nothing new: empty.
 import EventSelect
 import Glibc
 import SystemPackage
@@ -59,7 +59,7 @@ import Testing
         #expect(try n.enumNetworkEvents(s, resetting: e) == NetworkEventRecord(events: [], errors: [:]))
     }
 
-    /// R51 (Wine: "WSAEnumNetworkEvents() should not clear events we are not currently selecting
+    /// docs/SEMANTICS.md rule 12 (Wine: "WSAEnumNetworkEvents() should not clear events we are not currently selecting
     /// for"): FD_READ recorded, then a selection without FD_READ: enum returns nothing and keeps
     /// FD_READ, which a later selection with FD_READ returns — even after the data was taken
     /// behind EventSelect's back, because the record, not the socket's state, is reported.
@@ -83,7 +83,7 @@ import Testing
         try expectNothing(n, a, e)
     }
 
-    /// Data arriving while FD_READ is not selected is reported once FD_READ is selected (R20).
+    /// Data arriving while FD_READ is not selected is reported once FD_READ is selected (docs/SEMANTICS.md rule 12).
     @Test(arguments: testBackends, PairKind.allCases)
     func rule12_DataArrivingWhileFDReadUnselectedReportedWhenSelected(
         backend: NotifierBackend, kind: PairKind

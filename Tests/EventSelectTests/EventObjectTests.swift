@@ -1,7 +1,7 @@
-// SPEC rule 11 (event object set when recorded, stays set until reset() or
-// enumNetworkEvents(resetting:), waiting never resets: R54, R62) and rule 22 (waitAny returns the
+// docs/SEMANTICS.md rule 11 (event object set when recorded, stays set until reset() or
+// enumNetworkEvents(resetting:), waiting never resets: docs/SEMANTICS.md rule 11, docs/SEMANTICS.md rule 11) and rule 22 (waitAny returns the
 // lowest set index or nil on timeout, timeout zero only tests, waitAll, no 64-event limit, empty
-// array EINVAL: R59-R61).
+// array EINVAL: docs/SEMANTICS.md rule 22).
 import EventSelect
 import Glibc
 import SystemPackage
@@ -37,7 +37,7 @@ import Testing
         #expect(try SocketEvent.waitAny([e], timeout: .zero) == nil)
         try rawSend(b, count: 3)
         #expect(try SocketEvent.waitAny([e], timeout: mustHappen) == 0)
-        // Waiting never resets (R62).
+        // Waiting never resets (docs/SEMANTICS.md rule 11).
         #expect(try SocketEvent.waitAny([e], timeout: .zero) == 0)
         #expect(try SocketEvent.waitAll([e], timeout: .zero))
         #expect(e.isSet)
@@ -49,7 +49,7 @@ import Testing
     }
 
     /// enumNetworkEvents(resetting: e) resets e; with nil it clears the record but leaves the event
-    /// set (R52).
+    /// set (docs/SEMANTICS.md rule 12).
     @Test(arguments: testBackends, PairKind.allCases)
     func rule11_EnumResettingResetsEventAndNilDoesNot(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
@@ -70,7 +70,7 @@ import Testing
         #expect(!e.isSet)
     }
 
-    /// R55: one event object may serve several sockets; each socket keeps its own record.
+    /// docs/SEMANTICS.md rule 14: one event object may serve several sockets; each socket keeps its own record.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule11_OneEventServesSeveralSockets(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()

@@ -1,4 +1,4 @@
-// SPEC rule 3 (event mode): FD_ACCEPT is recorded when a connection waits on a listening socket (R1).
+// docs/SEMANTICS.md rule 3 (event mode): FD_ACCEPT is recorded when a connection waits on a listening socket (docs/SEMANTICS.md rule 3).
 import EventSelect
 import Glibc
 import SystemPackage

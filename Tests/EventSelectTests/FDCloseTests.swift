@@ -1,6 +1,6 @@
-// SPEC rule 5 (event mode): FD_CLOSE when the peer shuts down its sending side or closes: error nil
-// for an orderly FIN, ECONNABORTED for a reset (R25, R26, R31); recorded as soon as the FIN arrives,
-// even with data unread (R36); never for a local shutdown (R27); recorded once (R28).
+// docs/SEMANTICS.md rule 5 (event mode): FD_CLOSE when the peer shuts down its sending side or closes: error nil
+// for an orderly FIN, ECONNABORTED for a reset (docs/SEMANTICS.md rule 5); recorded as soon as the FIN arrives,
+// even with data unread (docs/SEMANTICS.md rule 5); never for a local shutdown (docs/SEMANTICS.md rule 5); recorded once (docs/SEMANTICS.md rule 5).
 import EventSelect
 import Glibc
 import SystemPackage
@@ -22,7 +22,7 @@ import Testing
         #expect(record.error(for: .close) == nil)
     }
 
-    /// R26: the peer's shutdown(SHUT_WR) records FD_CLOSE; its later close records nothing more.
+    /// docs/SEMANTICS.md rule 5: the peer's shutdown(SHUT_WR) records FD_CLOSE; its later close records nothing more.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule5_PeerShutdownSendRecordsFDCloseAndLaterCloseNothingMore(
         backend: NotifierBackend, kind: PairKind
@@ -42,7 +42,7 @@ import Testing
         try expectNothing(n, a, e)
     }
 
-    /// R31: an RST from the peer records FD_CLOSE with WSAECONNABORTED (ECONNABORTED), not ECONNRESET.
+    /// docs/SEMANTICS.md rule 5: an RST from the peer records FD_CLOSE with WSAECONNABORTED (ECONNABORTED), not ECONNRESET.
     @Test(arguments: testBackends)
     func rule5_ResetRecordsFDCloseWithECONNABORTED(backend: NotifierBackend) throws {
         let owned = EvOwned()
@@ -60,7 +60,7 @@ import Testing
         try expectNothing(n, a, e)
     }
 
-    /// R36: FD_CLOSE is recorded as soon as the FIN arrives, while data is still unread; FD_READ
+    /// docs/SEMANTICS.md rule 5: FD_CLOSE is recorded as soon as the FIN arrives, while data is still unread; FD_READ
     /// keeps its own re-enabling (partial receive records it again).
     @Test(arguments: testBackends, PairKind.allCases)
     func rule5_FDCloseRecordedWhileDataStillUnread(backend: NotifierBackend, kind: PairKind) throws {
@@ -83,7 +83,7 @@ import Testing
         try expectNothing(n, a, e)
     }
 
-    /// R27: no local shutdown (SHUT_RD, SHUT_WR, SHUT_RDWR) records FD_CLOSE, even though Linux then
+    /// docs/SEMANTICS.md rule 5: no local shutdown (SHUT_RD, SHUT_WR, SHUT_RDWR) records FD_CLOSE, even though Linux then
     /// reports POLLRDHUP/POLLHUP on the socket. On TCP the shutdown is made with Glibc: the TCP state
     /// tells a local shutdown from the peer's FIN. On AF_UNIX a local SHUT_RD and the peer's SHUT_WR
     /// leave identical state on both sockets (unix_shutdown mirrors the bits), so the shutdown goes
@@ -108,7 +108,7 @@ import Testing
         }
     }
 
-    /// R28: FD_CLOSE is recorded once; reading the end of stream and re-selecting record nothing more.
+    /// docs/SEMANTICS.md rule 5: FD_CLOSE is recorded once; reading the end of stream and re-selecting record nothing more.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule5_FDCloseRecordedOnceNeverReenabled(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()

@@ -1,5 +1,5 @@
-// SPEC rule 4 (event mode): a non-blocking connect that finishes records FD_CONNECT. Success: error
-// nil and FD_WRITE recorded with it (R6). Failure: the errno and no FD_WRITE (R32). TCP only.
+// docs/SEMANTICS.md rule 4 (event mode): a non-blocking connect that finishes records FD_CONNECT. Success: error
+// nil and FD_WRITE recorded with it (docs/SEMANTICS.md rule 4). Failure: the errno and no FD_WRITE (docs/SEMANTICS.md rule 4). TCP only.
 import EventSelect
 import Glibc
 import SystemPackage

@@ -1,5 +1,5 @@
-// SPEC rule 2 (event mode): FD_OOB is recorded when urgent data is pending and SO_OOBINLINE is off
-// (R22). TCP only: AF_UNIX has no urgent data.
+// docs/SEMANTICS.md rule 2 (event mode): FD_OOB is recorded when urgent data is pending and SO_OOBINLINE is off
+// (docs/SEMANTICS.md rule 2). TCP only: AF_UNIX has no urgent data.
 import EventSelect
 import Glibc
 import SystemPackage

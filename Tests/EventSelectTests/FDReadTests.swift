@@ -1,4 +1,4 @@
-// SPEC rule 1 (event mode): FD_READ means data can be read; end of stream alone is never FD_READ;
+// docs/SEMANTICS.md rule 1 (event mode): FD_READ means data can be read; end of stream alone is never FD_READ;
 // with SO_OOBINLINE urgent data counts as FD_READ, not FD_OOB.
 import EventSelect
 import Glibc
@@ -23,7 +23,7 @@ import Testing
         try expectNothing(n, a, e)
     }
 
-    /// R37: the peer's FIN makes the socket readable on Linux (recv returns 0) but Windows records
+    /// docs/SEMANTICS.md rule 1: the peer's FIN makes the socket readable on Linux (recv returns 0) but Windows records
     /// only FD_CLOSE, never FD_READ, for closure.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule1_EndOfStreamAloneIsNeverFDRead(backend: NotifierBackend, kind: PairKind) throws {
@@ -57,7 +57,7 @@ import Testing
         try expectNothing(n, a, e)
     }
 
-    /// R35: with SO_OOBINLINE on, urgent data is ordinary data: FD_READ, not FD_OOB.
+    /// docs/SEMANTICS.md rule 1: with SO_OOBINLINE on, urgent data is ordinary data: FD_READ, not FD_OOB.
     @Test(arguments: testBackends)
     func rule1_OOBInlineUrgentDataIsFDReadNotFDOOB(backend: NotifierBackend) throws {
         let owned = EvOwned()

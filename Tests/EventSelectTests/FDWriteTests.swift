@@ -1,5 +1,5 @@
-// SPEC rule 6 (event mode): FD_WRITE when the socket is connected and can send (R9); a
-// never-connected stream socket records nothing at all (R57).
+// docs/SEMANTICS.md rule 6 (event mode): FD_WRITE when the socket is connected and can send (docs/SEMANTICS.md rule 6); a
+// never-connected stream socket records nothing at all (docs/SEMANTICS.md rule 6).
 import EventSelect
 import Glibc
 import SystemPackage

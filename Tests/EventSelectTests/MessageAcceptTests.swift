@@ -1,4 +1,4 @@
-// Rule 16 in message mode (R78-R80): a socket returned by accept inherits the listener's selection
+// Rule 16 in message mode (docs/SEMANTICS.md rule 16): a socket returned by accept inherits the listener's selection
 // (event set, queue, message number); its messages carry the NEW descriptor as wParam; its record
 // starts empty, then FD_WRITE is posted at once if selected, never FD_CONNECT (nor FD_ACCEPT).
 // Wine test_accept_events "The socket returned from accept() inherits the same parameters".
@@ -36,7 +36,7 @@ func rule16_acceptedSocketInheritsQueueAndMessage_postsWriteWithNewDescriptor(ba
     let server = try n.accept(listener)
     defer { closeQuietly(server) }
     #expect(server != listener)
-    #expect(isNonBlocking(server), "inherits non-blocking mode (R78)")
+    #expect(isNonBlocking(server), "inherits non-blocking mode (docs/SEMANTICS.md rule 16)")
     try expectTake(q, [message(wmSocket, server, .write)])
     #expect(drain(q).isEmpty, "no FD_CONNECT, no FD_ACCEPT for the accepted socket")
 
@@ -98,7 +98,7 @@ func rule16_acceptedSocketInheritsCurrentSelection(backend: NotifierBackend) thr
     #expect(drain(q1).isEmpty)
 }
 
-/// Data already on the connection when it is accepted (R80, with rule 8): FD_READ, then FD_WRITE.
+/// Data already on the connection when it is accepted (docs/SEMANTICS.md rule 16, with rule 8): FD_READ, then FD_WRITE.
 @Test(arguments: testBackends)
 func rule16_rule7_acceptedSocketWithQueuedData_postsReadThenWrite(backend: NotifierBackend) throws {
     let (listener, address) = try makeListener()

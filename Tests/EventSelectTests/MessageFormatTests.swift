@@ -1,7 +1,7 @@
 // Message mode (WSAAsyncSelect): what one message looks like. One SocketMessage per network event:
 // `message` is the number given to asyncSelect, `socket` is wParam (the descriptor), `event` holds
 // exactly one bit and `lParam` is WSAMAKESELECTREPLY(event, Winsock code of the error), bit for bit.
-// SPEC section 1, rules 4, 5, 7; research R64, R65, R31/R72, R32.
+// docs/SEMANTICS.md, "The model", rules 4, 5, 7; docs/SEMANTICS.md rules 4, 5, 7.
 import EventSelect
 import Glibc
 import SystemPackage
@@ -55,7 +55,7 @@ private func expectMessage(
 // MARK: - messages posted for real sockets
 
 /// FD_WRITE at select, FD_READ on data, FD_CLOSE on the peer's orderly close (while the data is still
-/// unread, R36): one message each, carrying the message number and the descriptor.
+/// unread, docs/SEMANTICS.md rule 5): one message each, carrying the message number and the descriptor.
 @Test(arguments: testBackends, PairKind.allCases)
 func rule7_onePerEvent_fieldsAndLParam(backend: NotifierBackend, kind: PairKind) throws {
     let (a, b) = try makePair(kind)
@@ -103,7 +103,7 @@ func rule5_closeAfterRST_lParamIsConnAborted(backend: NotifierBackend) throws {
 }
 
 /// A refused non-blocking connect posts FD_CONNECT with WSAECONNREFUSED and nothing else: no
-/// FD_WRITE (R32), no FD_CLOSE. Before the connect, the unconnected socket posts nothing (R57).
+/// FD_WRITE (docs/SEMANTICS.md rule 4), no FD_CLOSE. Before the connect, the unconnected socket posts nothing (docs/SEMANTICS.md rule 6).
 @Test(arguments: testBackends)
 func rule4_refusedConnect_postsOnlyConnectWithConnRefused(backend: NotifierBackend) throws {
     let s = try tcpSocket()
@@ -206,7 +206,7 @@ func rule2_plainDataPostsReadNeverOob(backend: NotifierBackend, kind: PairKind) 
     #expect(drain(q).isEmpty, "no urgent data: no FD_OOB")
 }
 
-/// With SO_OOBINLINE urgent data is ordinary data: FD_READ, not FD_OOB (rule 1, R35).
+/// With SO_OOBINLINE urgent data is ordinary data: FD_READ, not FD_OOB (rule 1, docs/SEMANTICS.md rule 1).
 @Test(arguments: testBackends)
 func rule1_oobInlinePostsReadNotOob(backend: NotifierBackend) throws {
     let (a, b) = try makePair(.tcp)

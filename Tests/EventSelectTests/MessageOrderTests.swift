@@ -1,5 +1,5 @@
-// Message mode: what is posted at selection (rule 8, R48, R7) and in which order simultaneous
-// events are posted (rule 7, R34, R65): FD_CONNECT, FD_ACCEPT, FD_OOB, FD_READ, FD_WRITE, FD_CLOSE.
+// Message mode: what is posted at selection (rule 8, docs/SEMANTICS.md rule 8) and in which order simultaneous
+// events are posted (rule 7, docs/SEMANTICS.md rule 7): FD_CONNECT, FD_ACCEPT, FD_OOB, FD_READ, FD_WRITE, FD_CLOSE.
 // The conditions are made to hold in the kernel before selecting, so "several at once" is certain.
 import EventSelect
 import Glibc
@@ -51,7 +51,7 @@ func rule8_selectPostsWaitingConnectionAtOnce(backend: NotifierBackend) throws {
     #expect(drain(q) == [message(wmSocket, listener, .accept)])
 }
 
-/// R7 / Wine test_connect_events "Connect and then select": message mode posts only FD_WRITE on a
+/// docs/SEMANTICS.md rule 8 / Wine test_connect_events "Connect and then select": message mode posts only FD_WRITE on a
 /// socket connected before selecting, never FD_CONNECT, even with FD_CONNECT in the set.
 @Test(arguments: testBackends, PairKind.allCases)
 func rule8_R7_selectOnConnectedSocketPostsOnlyWrite(backend: NotifierBackend, kind: PairKind) throws {
@@ -101,7 +101,7 @@ func rule7_rule4_nonBlockingConnectPostsConnectThenWrite(backend: NotifierBacken
     let q = try MessageQueue()
 
     try n.asyncSelect(s, q, message: wmSocket, [.accept, .close, .connect, .oob, .read, .write])
-    #expect(drain(q).isEmpty, "nothing before the connect (R57)")
+    #expect(drain(q).isEmpty, "nothing before the connect (docs/SEMANTICS.md rule 6)")
     try connect(n, s, address)
     try expectTake(q, [message(wmSocket, s, .connect), message(wmSocket, s, .write)])
     #expect(drain(q).isEmpty)

@@ -1,4 +1,4 @@
-// MessageQueue itself (SPEC section 3 and 4): post = PostMessage, next(timeout:) = GetMessage with
+// MessageQueue itself (the public API and docs/SEMANTICS.md, "Beyond Windows"): post = PostMessage, next(timeout:) = GetMessage with
 // a timeout, poll() = PeekMessage(PM_REMOVE); fileDescriptor readable exactly while non-empty;
 // `messages` for `for await`. FIFO; each message taken once.
 import EventSelect

@@ -1,6 +1,6 @@
 // Message mode: re-enabling and re-posting (rules 9 and 10). After a message has been posted for an
 // event, nothing more is posted for it until its re-enabling call; right after that call the event
-// is posted again if its condition still holds. Research R40-R47, R2, R11, R12, R15, R16, R28.
+// is posted again if its condition still holds. docs/SEMANTICS.md rules 5, 9, 10.
 import EventSelect
 import Glibc
 import SystemPackage
@@ -36,7 +36,7 @@ private func isWritable(_ fd: FileDescriptor) -> Bool {
 
 // MARK: - FD_READ
 
-/// R16: a receive that leaves data re-posts FD_READ at once; the one that empties the socket posts
+/// docs/SEMANTICS.md rule 10: a receive that leaves data re-posts FD_READ at once; the one that empties the socket posts
 /// nothing; the next data posts FD_READ again (the receives re-enabled it).
 @Test(arguments: testBackends, PairKind.allCases)
 func rule10_partialReceiveRepostsRead(backend: NotifierBackend, kind: PairKind) throws {
@@ -86,7 +86,7 @@ func rule10_byteByByteReceiveRepostsUntilEmpty(backend: NotifierBackend, kind: P
     }
 }
 
-/// R15: more data arriving while FD_READ is posted and not re-enabled posts nothing in message mode.
+/// docs/SEMANTICS.md rule 10: more data arriving while FD_READ is posted and not re-enabled posts nothing in message mode.
 @Test(arguments: testBackends, PairKind.allCases)
 func rule10_R15_newDataBeforeReceivePostsNothing(backend: NotifierBackend, kind: PairKind) throws {
     let (a, b) = try makePair(kind)
@@ -109,7 +109,7 @@ func rule10_R15_newDataBeforeReceivePostsNothing(backend: NotifierBackend, kind:
     #expect(drain(q).isEmpty)
 }
 
-/// R41/R47: a receive that fails (EWOULDBLOCK) is still a re-enabling call. Here the data behind the
+/// docs/SEMANTICS.md rule 9: a receive that fails (EWOULDBLOCK) is still a re-enabling call. Here the data behind the
 /// first FD_READ is consumed without the notifier (plain recv(2)), so FD_READ stays reported; only
 /// the failing notifier.receive re-enables it, and the next data posts FD_READ.
 @Test(arguments: testBackends, PairKind.allCases)
@@ -138,7 +138,7 @@ func rule9_failedReceiveReenablesRead(backend: NotifierBackend, kind: PairKind) 
     #expect(drain(q).isEmpty)
 }
 
-/// R43: a receive with MSG_PEEK re-enables FD_READ; the data is still there, so FD_READ is posted again.
+/// docs/SEMANTICS.md rule 9: a receive with MSG_PEEK re-enables FD_READ; the data is still there, so FD_READ is posted again.
 @Test(arguments: testBackends, PairKind.allCases)
 func rule9_R43_peekReenablesRead(backend: NotifierBackend, kind: PairKind) throws {
     let (a, b) = try makePair(kind)
@@ -157,7 +157,7 @@ func rule9_R43_peekReenablesRead(backend: NotifierBackend, kind: PairKind) throw
 
 // MARK: - FD_OOB
 
-/// recv(MSG_OOB) re-enables FD_OOB; an ordinary receive does not (R44).
+/// recv(MSG_OOB) re-enables FD_OOB; an ordinary receive does not (docs/SEMANTICS.md rule 9).
 @Test(arguments: testBackends)
 func rule9_oobReenabledByOobReceiveOnly(backend: NotifierBackend) throws {
     let (a, b) = try makePair(.tcp)
@@ -179,7 +179,7 @@ func rule9_oobReenabledByOobReceiveOnly(backend: NotifierBackend) throws {
 
 // MARK: - FD_ACCEPT
 
-/// R2: a second connection while FD_ACCEPT is posted posts nothing; accept re-enables and, another
+/// docs/SEMANTICS.md rule 10: a second connection while FD_ACCEPT is posted posts nothing; accept re-enables and, another
 /// connection waiting, re-posts FD_ACCEPT; after the last accept nothing.
 @Test(arguments: testBackends)
 func rule10_acceptRepostsWhileAnotherWaits(backend: NotifierBackend) throws {
@@ -219,7 +219,7 @@ func rule10_acceptRepostsWhileAnotherWaits(backend: NotifierBackend) throws {
 
 // MARK: - FD_WRITE
 
-/// R11: a successful send neither re-enables nor posts FD_WRITE.
+/// docs/SEMANTICS.md rule 9: a successful send neither re-enables nor posts FD_WRITE.
 @Test(arguments: testBackends, PairKind.allCases)
 func rule9_successfulSendPostsNothing(backend: NotifierBackend, kind: PairKind) throws {
     let (a, b) = try makePair(kind)
@@ -236,7 +236,7 @@ func rule9_successfulSendPostsNothing(backend: NotifierBackend, kind: PairKind) 
     #expect(drain(q).isEmpty)
 }
 
-/// R12: a send that fails with EWOULDBLOCK re-enables FD_WRITE; once the peer drains, exactly one
+/// docs/SEMANTICS.md rule 9: a send that fails with EWOULDBLOCK re-enables FD_WRITE; once the peer drains, exactly one
 /// FD_WRITE is posted. A successful send afterwards posts nothing.
 @Test(arguments: testBackends, PairKind.allCases)
 func rule9_sendWouldBlockReenablesWrite_exactlyOneWriteAfterDrain(backend: NotifierBackend, kind: PairKind) throws {
@@ -282,7 +282,7 @@ func rule9_sendWouldBlockReenablesWrite_exactlyOneWriteAfterDrain(backend: Notif
 
 // MARK: - FD_CLOSE
 
-/// R28: FD_CLOSE is posted once; the receive that returns 0 afterwards posts nothing (and no FD_READ).
+/// docs/SEMANTICS.md rule 5: FD_CLOSE is posted once; the receive that returns 0 afterwards posts nothing (and no FD_READ).
 @Test(arguments: testBackends, PairKind.allCases)
 func rule9_closePostedOnce_receiveOfEndPostsNothing(backend: NotifierBackend, kind: PairKind) throws {
     let (a, b) = try makePair(kind)
@@ -300,7 +300,7 @@ func rule9_closePostedOnce_receiveOfEndPostsNothing(backend: NotifierBackend, ki
     #expect(drain(q).isEmpty)
 }
 
-/// R29/R36: data then the peer's close: FD_READ, FD_CLOSE while the data is unread, FD_READ again
+/// docs/SEMANTICS.md rule 5: data then the peer's close: FD_READ, FD_CLOSE while the data is unread, FD_READ again
 /// after a partial receive, and nothing after the receive that empties the socket.
 @Test(arguments: testBackends, PairKind.allCases)
 func rule10_dataBeforeClose_readCloseRead(backend: NotifierBackend, kind: PairKind) throws {

@@ -1,4 +1,4 @@
-// Message mode re-select (rule 13, R67, R10): every asyncSelect forgets what was reported and posts
+// Message mode re-select (rule 13, docs/SEMANTICS.md rule 13): every asyncSelect forgets what was reported and posts
 // every selected condition that holds now, except FD_CONNECT; a cancel in between changes nothing
 // about that. Also rule 8 across selections: what happened while unselected, or while selected for a
 // subset, is posted when it is selected. After Wine's test_*_events in message mode.
@@ -53,7 +53,7 @@ func rule13_reselectRepostsUnreadData(backend: NotifierBackend, kind: PairKind) 
     #expect(drain(q).isEmpty)
     try expectReposted(n, a, q, allButWrite, [message(wmSocket, a, .read)])
     // Re-selecting reset the reported state and posted FD_READ again, which is reported again now:
-    // new data posts nothing until a receive (R15).
+    // new data posts nothing until a receive (docs/SEMANTICS.md rule 10).
     try rawSend(b, count: 5)
     #expect(drain(q).isEmpty)
     #expect(try receive(n, a, count: 2) == 2)
@@ -89,7 +89,7 @@ func rule13_reselectRepostsClose(backend: NotifierBackend, kind: PairKind) throw
     try expectTake(q, [message(wmSocket, a, .close)])
     #expect(drain(q).isEmpty)
     try expectReposted(n, a, q, allButWrite, [message(wmSocket, a, .close)])
-    // R28: the receive that returns 0 posts nothing.
+    // docs/SEMANTICS.md rule 5: the receive that returns 0 posts nothing.
     #expect(try receive(n, a, count: 5) == 0)
     #expect(drain(q).isEmpty)
 }
@@ -148,7 +148,7 @@ func rule13_reselectRepostsAccept(backend: NotifierBackend) throws {
     #expect(drain(q).isEmpty)
 }
 
-/// R7, Wine test_connect_events: after FD_CONNECT and FD_WRITE, re-selecting (directly or after a
+/// docs/SEMANTICS.md rule 8, Wine test_connect_events: after FD_CONNECT and FD_WRITE, re-selecting (directly or after a
 /// cancel) posts FD_WRITE only: FD_CONNECT is never posted again.
 @Test(arguments: testBackends)
 func rule13_reselectNeverRepostsConnect(backend: NotifierBackend) throws {
@@ -187,7 +187,7 @@ func rule13_subsetWithoutConnectThenReselect_postsOnlyWrite(backend: NotifierBac
     #expect(drain(q).isEmpty)
 }
 
-/// Rule 8 / R18: data that arrived while not selected is posted when selected again.
+/// Rule 8 / docs/SEMANTICS.md rule 8: data that arrived while not selected is posted when selected again.
 @Test(arguments: testBackends, PairKind.allCases)
 func rule8_dataWhileCancelledPostedAtReselect(backend: NotifierBackend, kind: PairKind) throws {
     let (a, b) = try makePair(kind)
@@ -204,7 +204,7 @@ func rule8_dataWhileCancelledPostedAtReselect(backend: NotifierBackend, kind: Pa
     try n.asyncSelect(a, q, message: wmSocket, allButWrite)
     try expectTake(q, [message(wmSocket, a, .read)])
 
-    // R19: data that came and went while unselected posts nothing.
+    // docs/SEMANTICS.md rule 8: data that came and went while unselected posts nothing.
     #expect(try receive(n, a, count: 5) == 5)
     try n.asyncSelect(a, q, message: wmSocket, [])
     try rawSend(b, count: 5)
@@ -214,7 +214,7 @@ func rule8_dataWhileCancelledPostedAtReselect(backend: NotifierBackend, kind: Pa
     #expect(drain(q).isEmpty)
 }
 
-/// R30 / R13: a condition that arose while selected for a subset without it is posted once a
+/// docs/SEMANTICS.md rules 5, 8: a condition that arose while selected for a subset without it is posted once a
 /// selection includes it (FD_CLOSE, FD_WRITE).
 @Test(arguments: testBackends, PairKind.allCases)
 func rule8_subsetFirstThenReselectPostsNewlySelected(backend: NotifierBackend, kind: PairKind) throws {
@@ -234,7 +234,7 @@ func rule8_subsetFirstThenReselectPostsNewlySelected(backend: NotifierBackend, k
     #expect(drain(q).isEmpty)
 }
 
-/// R68: re-selecting with another message number and set: what holds now is posted with the new
+/// docs/SEMANTICS.md rule 14: re-selecting with another message number and set: what holds now is posted with the new
 /// number; nothing more comes under the old one.
 @Test(arguments: testBackends, PairKind.allCases)
 func rule13_reselectWithNewMessageNumber(backend: NotifierBackend, kind: PairKind) throws {

@@ -1,9 +1,9 @@
-// SPEC rules 9-10 (event mode): once recorded, an event is not recorded again until its
-// re-enabling call (R40): FD_READ by receive (MSG_PEEK too, R43), FD_OOB by receive(MSG_OOB) (R44),
-// FD_ACCEPT by accept (R46), FD_WRITE only by a send failing with EWOULDBLOCK (R45, R11);
-// FD_CONNECT/FD_CLOSE never. A failing re-enabling call re-enables (R41, R47). Right after a
-// re-enabling call the event is recorded again if its condition still holds (R16, R42, R2).
-// Not tested: new data arriving while FD_READ is reported (R15, unsettled in event mode).
+// docs/SEMANTICS.md rules 9-10 (event mode): once recorded, an event is not recorded again until its
+// re-enabling call (docs/SEMANTICS.md rule 9): FD_READ by receive (MSG_PEEK too, docs/SEMANTICS.md rule 9), FD_OOB by receive(MSG_OOB) (docs/SEMANTICS.md rule 9),
+// FD_ACCEPT by accept (docs/SEMANTICS.md rule 9), FD_WRITE only by a send failing with EWOULDBLOCK (docs/SEMANTICS.md rule 9);
+// FD_CONNECT/FD_CLOSE never. A failing re-enabling call re-enables (docs/SEMANTICS.md rule 9). Right after a
+// re-enabling call the event is recorded again if its condition still holds (docs/SEMANTICS.md rule 10).
+// New data arriving while FD_READ is reported: RearmTests (docs/SEMANTICS.md rule 13).
 import EventSelect
 import Glibc
 import SystemPackage
@@ -30,7 +30,7 @@ import Testing
         #expect(try waitAndEnum(n, a, e).events == [.read])
     }
 
-    /// R43: receive with MSG_PEEK re-enables FD_READ; the data is still there, so FD_READ is
+    /// docs/SEMANTICS.md rule 9: receive with MSG_PEEK re-enables FD_READ; the data is still there, so FD_READ is
     /// recorded again at once (rule 10).
     @Test(arguments: testBackends, PairKind.allCases)
     func rule9_PeekReenablesFDRead(backend: NotifierBackend, kind: PairKind) throws {
@@ -48,7 +48,7 @@ import Testing
         #expect(try n.enumNetworkEvents(a, resetting: e).events == [.read])
     }
 
-    /// R41: a receive that fails (EFAULT: unmapped buffer) still re-enables FD_READ; the data is
+    /// docs/SEMANTICS.md rule 9: a receive that fails (EFAULT: unmapped buffer) still re-enables FD_READ; the data is
     /// still queued, so FD_READ is recorded again.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule9_FailedReceiveStillReenablesFDRead(backend: NotifierBackend, kind: PairKind) throws {
@@ -67,7 +67,7 @@ import Testing
         #expect(try receive(n, a, count: 10) == 10)
     }
 
-    /// R47: a receive failing with EWOULDBLOCK is a re-enabling call too: after the data was taken
+    /// docs/SEMANTICS.md rule 9: a receive failing with EWOULDBLOCK is a re-enabling call too: after the data was taken
     /// behind EventSelect's back (Glibc recv), it re-enables, and new data records FD_READ.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule9_WouldBlockReceiveReenablesFDRead(backend: NotifierBackend, kind: PairKind) throws {
@@ -86,7 +86,7 @@ import Testing
         #expect(try waitAndEnum(n, a, e).events == [.read])
     }
 
-    /// R44: only receive(MSG_OOB) re-enables FD_OOB; a normal receive does not. receive with
+    /// docs/SEMANTICS.md rule 9: only receive(MSG_OOB) re-enables FD_OOB; a normal receive does not. receive with
     /// MSG_OOB|MSG_PEEK leaves the urgent byte, so FD_OOB is recorded again at once (rule 10).
     /// (Two normal bytes precede the urgent one: a normal receive of one byte stops before the mark;
     /// on Linux a normal receive that passes the mark discards the urgent byte.)
@@ -114,7 +114,7 @@ import Testing
         try expectNothing(n, a, e)
     }
 
-    /// R46: FD_ACCEPT stays reported while the connection waits; accept re-enables it.
+    /// docs/SEMANTICS.md rule 9: FD_ACCEPT stays reported while the connection waits; accept re-enables it.
     @Test(arguments: testBackends)
     func rule9_FDAcceptReenabledByAccept(backend: NotifierBackend) throws {
         let owned = EvOwned()
@@ -135,7 +135,7 @@ import Testing
         #expect(try waitAndEnum(n, listener, e).events == [.accept])
     }
 
-    /// R41/R47: an accept that fails (EWOULDBLOCK) re-enables FD_ACCEPT: a connection accepted
+    /// docs/SEMANTICS.md rule 9: an accept that fails (EWOULDBLOCK) re-enables FD_ACCEPT: a connection accepted
     /// behind EventSelect's back, then a failed accept, then a new connection records FD_ACCEPT.
     @Test(arguments: testBackends)
     func rule9_FailedAcceptReenablesFDAccept(backend: NotifierBackend) throws {
@@ -159,7 +159,7 @@ import Testing
         #expect(try waitAndEnum(n, listener, e).events == [.accept])
     }
 
-    /// R45, R12: FD_WRITE is re-enabled only by a send that fails with EWOULDBLOCK; it is recorded
+    /// docs/SEMANTICS.md rule 9: FD_WRITE is re-enabled only by a send that fails with EWOULDBLOCK; it is recorded
     /// again once the peer makes room.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule9_FDWriteReenabledOnlyByWouldBlockSend(backend: NotifierBackend, kind: PairKind) throws {
@@ -179,7 +179,7 @@ import Testing
         try expectNothing(n, a, e)
     }
 
-    /// R11: a successful send re-enables nothing: after FD_WRITE was reported, sending and the peer
+    /// docs/SEMANTICS.md rule 9: a successful send re-enables nothing: after FD_WRITE was reported, sending and the peer
     /// reading it all (the socket becomes writable again) records nothing.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule9_SuccessfulSendReenablesNothing(backend: NotifierBackend, kind: PairKind) throws {
@@ -236,7 +236,7 @@ import Testing
         try expectNothing(n, a, e)
     }
 
-    /// R16: a partial receive leaves data, so FD_READ is recorded again at once; one byte at a
+    /// docs/SEMANTICS.md rule 10: a partial receive leaves data, so FD_READ is recorded again at once; one byte at a
     /// time, FD_READ after each receive while data remains, nothing after the last byte.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule10_PartialReceiveRecordsFDReadAgain(backend: NotifierBackend, kind: PairKind) throws {
@@ -259,7 +259,7 @@ import Testing
         }
     }
 
-    /// R42, R2: after accept, FD_ACCEPT is recorded again at once while another connection waits;
+    /// docs/SEMANTICS.md rule 10: after accept, FD_ACCEPT is recorded again at once while another connection waits;
     /// after the last accept, nothing.
     @Test(arguments: testBackends)
     func rule10_AcceptWithAnotherConnectionWaitingRecordsFDAcceptAgain(backend: NotifierBackend) throws {

@@ -1,8 +1,8 @@
-// SPEC rules 13-14 (event mode). 13: re-selecting keeps the record; an event reported and not
-// re-enabled stays suppressed even across a cancel and a new eventSelect (R49); if recorded events
-// intersect the new selection the event object is set at once (R50). 14: last one wins, whichever
-// descriptor or Notifier instance is used (R55, R70, R84); after the call returns the previous
-// event object is not set again, one already set stays set (R50); an empty set cancels (R56).
+// docs/SEMANTICS.md rules 13-14 (event mode). 13: re-selecting keeps the record; an event reported and not
+// re-enabled stays suppressed even across a cancel and a new eventSelect (docs/SEMANTICS.md rule 13); if recorded events
+// intersect the new selection the event object is set at once (docs/SEMANTICS.md rule 13). 14: last one wins, whichever
+// descriptor or Notifier instance is used (docs/SEMANTICS.md rules 14, 20); after the call returns the previous
+// event object is not set again, one already set stays set (docs/SEMANTICS.md rule 13); an empty set cancels (docs/SEMANTICS.md rule 14).
 import EventSelect
 import Glibc
 import SystemPackage
@@ -28,7 +28,7 @@ import Testing
         try expectNothing(n, a, e2)
     }
 
-    /// R49 (Wine test_WSAEnumNetworkEvents): selecting FD_READ|FD_WRITE five times on a connected
+    /// docs/SEMANTICS.md rule 13 (Wine test_WSAEnumNetworkEvents): selecting FD_READ|FD_WRITE five times on a connected
     /// socket, enumerating each time, reports FD_WRITE only the first time.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule13_RepeatedSelectReportsFDWriteOnce(backend: NotifierBackend, kind: PairKind) throws {
@@ -137,7 +137,7 @@ import Testing
         try expectNothing(n, s, e)
     }
 
-    /// R50 (Wine test_accept_events "select on a subset containing FD_ACCEPT first"): a set event
+    /// docs/SEMANTICS.md rule 13 (Wine test_accept_events "select on a subset containing FD_ACCEPT first"): a set event
     /// stays set when re-selecting without the recorded event; after a reset, a selection without it
     /// leaves the event unset; a selection with it sets the event at once and enum returns it.
     @Test(arguments: testBackends)
@@ -182,7 +182,7 @@ import Testing
         #expect(try SocketEvent.waitAny([e1, e2], timeout: .zero) == nil)
     }
 
-    /// Rule 14 / R84: no FD_READ to one object and FD_WRITE to another: the second selection's event
+    /// Rule 14 / docs/SEMANTICS.md rule 20: no FD_READ to one object and FD_WRITE to another: the second selection's event
     /// set replaces the first's.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule14_LastEventSelectWinsEventSet(backend: NotifierBackend, kind: PairKind) throws {
@@ -307,7 +307,7 @@ import Testing
         #expect(try SocketEvent.waitAny([e1], timeout: .zero) == nil)
     }
 
-    /// R56: an empty set cancels: nothing is recorded and no object set while cancelled.
+    /// docs/SEMANTICS.md rule 14: an empty set cancels: nothing is recorded and no object set while cancelled.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule14_EmptySetCancels(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()

@@ -1,6 +1,6 @@
-// SPEC rule 8 (event mode): selecting records at once every selected condition that already holds
-// (R48): queued data, urgent data, a waiting connection, a closed peer, a writable connected socket;
-// and FD_CONNECT for a connected socket that never reported it (R7). With the "Not selected"
+// docs/SEMANTICS.md rule 8 (event mode): selecting records at once every selected condition that already holds
+// (docs/SEMANTICS.md rule 8): queued data, urgent data, a waiting connection, a closed peer, a writable connected socket;
+// and FD_CONNECT for a connected socket that never reported it (docs/SEMANTICS.md rule 8). With the "Not selected"
 // paragraph: nothing is recorded while unselected; what holds at the next selection is recorded then.
 import EventSelect
 import Glibc
@@ -53,7 +53,7 @@ import Testing
         #expect(try n.enumNetworkEvents(listener, resetting: e).events == [.accept])
     }
 
-    /// R4: a connection accepted before selecting leaves nothing to record.
+    /// docs/SEMANTICS.md rule 4: a connection accepted before selecting leaves nothing to record.
     @Test(arguments: testBackends)
     func rule8_ConnectionAcceptedBeforeSelectRecordsNothing(backend: NotifierBackend) throws {
         let owned = EvOwned()
@@ -87,7 +87,7 @@ import Testing
         #expect(record.error(for: .close) == nil)
     }
 
-    /// R30: selecting a subset without FD_CLOSE, the peer closes, then a selection with FD_CLOSE
+    /// docs/SEMANTICS.md rule 5: selecting a subset without FD_CLOSE, the peer closes, then a selection with FD_CLOSE
     /// records it.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule8_ClosedPeerRecordedWhenFDCloseSelectedLater(backend: NotifierBackend, kind: PairKind) throws {
@@ -118,7 +118,7 @@ import Testing
         try expectNothing(n, a, e)
     }
 
-    /// R7: event mode records FD_CONNECT (with FD_WRITE) when selecting a socket that connected
+    /// docs/SEMANTICS.md rule 8: event mode records FD_CONNECT (with FD_WRITE) when selecting a socket that connected
     /// (blocking connect) without ever reporting FD_CONNECT.
     @Test(arguments: testBackends)
     func rule8_ConnectedSocketRecordsFDConnectAtSelect(backend: NotifierBackend) throws {
@@ -137,7 +137,7 @@ import Testing
         try expectNothing(n, client, e)
     }
 
-    /// R7: first a selection without FD_CONNECT, then one with it: FD_CONNECT is recorded.
+    /// docs/SEMANTICS.md rule 8: first a selection without FD_CONNECT, then one with it: FD_CONNECT is recorded.
     @Test(arguments: testBackends)
     func rule8_FDConnectRecordedWhenSelectedAfterSubsetWithoutIt(backend: NotifierBackend) throws {
         let owned = EvOwned()
@@ -154,7 +154,7 @@ import Testing
         #expect(try n.enumNetworkEvents(client, resetting: e).events == [.connect])
     }
 
-    /// R18: data that arrives while the selection is cancelled sets nothing and records nothing;
+    /// docs/SEMANTICS.md rule 8: data that arrives while the selection is cancelled sets nothing and records nothing;
     /// the next selection records it at once.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule8_DataArrivingWhileNotSelectedRecordedAtReselect(backend: NotifierBackend, kind: PairKind) throws {
@@ -174,7 +174,7 @@ import Testing
         #expect(try n.enumNetworkEvents(a, resetting: e).events == [.read])
     }
 
-    /// R19: data that arrived and was consumed while not selected leaves nothing to record.
+    /// docs/SEMANTICS.md rule 8: data that arrived and was consumed while not selected leaves nothing to record.
     @Test(arguments: testBackends, PairKind.allCases)
     func rule8_DataConsumedWhileNotSelectedRecordsNothing(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()

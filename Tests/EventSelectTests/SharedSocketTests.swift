@@ -1,4 +1,4 @@
-// Shared sockets across processes (SPEC rules 14, 17-21), with a real second process
+// Shared sockets across processes (docs/SEMANTICS.md rules 14, 17-21), with a real second process
 // (EventSelectTestPeer) driven over pipes.
 import EventSelect
 import Glibc
