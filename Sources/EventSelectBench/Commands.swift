@@ -18,8 +18,10 @@ enum Command {
         platform.processGroupID = 0  // its own group, so that a timeout can kill the group
         var environment: [Environment.Key: String?] = [:]
         for (key, value) in extraEnv { environment[Environment.Key(stringLiteral: key)] = value }
+        // A path runs that file; a bare name is looked up in PATH.
+        let executable: Executable = command[0].contains("/") ? .path(FilePath(command[0])) : .name(command[0])
         let result = try await Subprocess.run(
-            .name(command[0]),
+            executable,
             arguments: Arguments(Array(command.dropFirst())),
             environment: .inherit.updating(environment),
             workingDirectory: directory.map { FilePath($0) },
