@@ -79,18 +79,6 @@ private final class ModelRun {
         nextID += 1
         connections[id] = Connection(id: id, tcp: tcp, listener: false, aliases: [a.rawValue], driver: b.rawValue)
         model.addSocket(id)
-        if tcp { try registerWhileConnected(id, a) }
-    }
-
-    /// Selects and cancels a TCP socket at once, so that its registration exists while it is
-    /// connected: a TCP socket selected for the first time after it reached TCP_CLOSE (local
-    /// shutdown then the peer's FIN, or a reset) records no FD_CLOSE, a known disagreement with
-    /// rule 8 (ModelBasedTests.firstSelectionOfAClosedTCPConnection) that would stop every run.
-    func registerWhileConnected(_ id: Int, _ fd: FileDescriptor) throws {
-        try notifier.eventSelect(fd, events[0], [.read])
-        model.select(id, mask: Bits.read, target: .event(0))
-        try notifier.eventSelect(fd, events[0], [])
-        model.select(id, mask: 0, target: .event(0))
     }
 
     func addListener() throws {
@@ -340,9 +328,7 @@ private final class ModelRun {
             connections[id] = Connection(id: id, tcp: true, listener: false, aliases: [accepted.rawValue], driver: client)
             // Non-blocking: inherited from the selected listener, or set here for an unselected one.
             try notifier.setBlocking(accepted, false)
-            let inherits = model[socket: listener.id].mask != 0
             model.accept(listener.id, newID: id, wParam: accepted.rawValue)
-            if !inherits { try registerWhileConnected(id, accepted) }
             log.append("  accepted #\(id) fd \(accepted.rawValue)")
         case .failure(let error):
             guard error == .wouldBlock, waiting == 0 else { throw ModelMismatch(description: "accept: \(error), \(waiting) waiting") }
@@ -670,10 +656,8 @@ private func runModel(backend: NotifierBackend, twoProcess: Bool, seeds: [UInt64
         let event = try SocketEvent()
         try notifier.eventSelect(a, event, [.close])
         let record = try waitAndEnum(notifier, a, event, timeout: .milliseconds(500))
-        withKnownIssue("first selection after TCP_CLOSE takes the connection for never connected", isIntermittent: true) {
-            #expect(record.events == [.close])
-            #expect(record.error(for: .close) == (reset ? Errno.connectionAbort : nil))
-        }
+        #expect(record.events == [.close])
+        #expect(record.error(for: .close) == (reset ? Errno.connectionAbort : nil))
     }
 
     @Test(arguments: testBackends)
