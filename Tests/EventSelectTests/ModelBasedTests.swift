@@ -640,6 +640,34 @@ private func runModel(backend: NotifierBackend, twoProcess: Bool, seeds: [UInt64
         }
     }
 
+    /// Found by the model-based test (two processes): a re-selection re-arms FD_READ reported
+    /// before it (an arrival records it again, docs/SEMANTICS.md rule 13), and a receive in another
+    /// process then re-enabled it and recorded it again at once (rule 10). That record is a plain
+    /// one: the next arrival must not record FD_READ again. The re-arming was kept in the owner's
+    /// own state, which the other process's call could not end.
+    @Test(arguments: testBackends)
+    func receiveInAnotherProcessEndsARearmedRead(backend: NotifierBackend) throws {
+        let notifier = try Notifier(backend: backend)
+        let (a, b) = try makePair(.unix)
+        defer { closeQuietly(b) }
+        defer { _ = try? notifier.close(a) }
+        let peer = try PeerProcess()
+        let peerFD = try peer.importSocket(try notifier.duplicateSocket(a, for: peer.pid))
+        let event = try SocketEvent()
+        #expect(send(b.rawValue, "0123456789", 10, 0) == 10)
+        try notifier.eventSelect(a, event, [.read])
+        try #require(try SocketEvent.waitAny([event], timeout: mustHappen) == 0)
+        try notifier.eventSelect(a, event, [.read])  // FD_READ reported and not re-enabled: re-armed
+        event.reset()
+        #expect(try peer.call("recv \(peerFD) 1") == "ok 1")
+        // Bytes remain: FD_READ recorded again at once, delivered by this (the owning) process.
+        #expect(try SocketEvent.waitAny([event], timeout: mustHappen) == 0)
+        event.reset()
+        #expect(send(b.rawValue, "more", 4, 0) == 4)  // AF_UNIX: queued and signalled before send returns
+        #expect(try SocketEvent.waitAny([event], timeout: .zero) == nil, "FD_READ recorded again though never re-enabled")
+        #expect(try notifier.enumNetworkEvents(a, resetting: event).events == [.read])
+    }
+
     @Test(arguments: testBackends, [false, true])
     func firstSelectionOfAClosedTCPConnection(backend: NotifierBackend, reset: Bool) throws {
         let notifier = try Notifier(backend: backend)
