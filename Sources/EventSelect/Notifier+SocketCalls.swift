@@ -45,6 +45,7 @@ extension Notifier {
             if case .failure(let failure) = outcome { error = failure } else { error = nil }
             finishReenabling(event, registration, verified: verified, before: before, fd, error, drained: drained)
         }
+        if case .failure(.connectionReset) = outcome { rememberReset(fd, registration, verified: verified) }
         return try outcome.get()
     }
 
@@ -56,6 +57,10 @@ extension Notifier {
     public func send(_ socket: FileDescriptor, _ bytes: UnsafeRawBufferPointer, flags: CInt) throws(Errno) -> Int {
         let fd = socket.rawValue
         let outcome = syscallResult { Glibc.send(fd, bytes.baseAddress, bytes.count, flags | CInt(MSG_NOSIGNAL)) }
+        if case .failure(.connectionReset) = outcome {
+            let (registration, verified) = Registry.shared.registration(cached: fd)
+            rememberReset(fd, registration, verified: verified)
+        }
         if case .failure(.wouldBlock) = outcome {
             let (registration, verified) = Registry.shared.registration(cached: fd)
             if let registration {
@@ -289,6 +294,26 @@ extension Notifier {
     }
 
     // MARK: helpers
+
+    /// A receive or send returned ECONNRESET: the kernel's only trace of the peer's reset (the
+    /// pending socket error) is consumed, and a later look would take the closed connection for an
+    /// orderly close. Windows still records FD_CLOSE with WSAECONNABORTED (docs/SEMANTICS.md rule
+    /// 5), so the socket's shared record keeps the reset: FD_CLOSE's error code is set to
+    /// ECONNABORTED ahead of the record, which `observeConnected` keeps for a close recorded later
+    /// (a code is read only with its event, so nothing else sees it). A socket with no registration
+    /// yet gets one (any process that selects it later finds the slot). Error path only.
+    private func rememberReset(_ fd: CInt, _ cached: Registration?, verified: Bool) {
+        var registration = cached
+        if let cached, !verified { registration = Registry.shared.verify(fd, cached) }
+        if registration == nil, let (identity, existing) = try? Registry.shared.resolve(fd) {
+            registration = existing ?? (try? Registry.shared.registration(for: identity, socket: fd))
+        }
+        registration?.withState { state in
+            // FD_CLOSE already recorded keeps the error it was recorded with.
+            guard !state.reported.contains(.close), !state.pending.contains(.close) else { return }
+            state.codes[NetworkEvents.close.bitIndex] = .connectionAbort
+        }
+    }
 
     /// Looks at the socket now and records and delivers what holds: after a re-enabling call, the
     /// condition that still holds is recorded again (rule 10); for an accepted socket, what its

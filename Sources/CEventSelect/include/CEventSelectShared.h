@@ -46,7 +46,8 @@ typedef struct CEventSelect_shared_socket {
     int32_t holders[8];            ///< pids of processes holding a registration object (0: none)
     uint32_t unlisted_holders;     ///< holders beyond the eight listed, each in the header's `overflow`
     uint32_t nonblocking;          ///< O_NONBLOCK as EventSelect last set it
-    uint64_t reserved;
+    uint32_t reenabled;            ///< FD_* bits re-enabled (in any process) since the owner re-armed them
+    uint32_t reserved;
 } CEventSelect_shared_socket;
 
 /// One `duplicateSocket` export waiting for its single import.

@@ -175,5 +175,6 @@ extension SharedTable {
         slot.pointee.local_read_shutdown = 0
         slot.pointee.mode = 0
         slot.pointee.nonblocking = 0
+        slot.pointee.reenabled = 0
     }
 }

@@ -129,6 +129,9 @@ struct RegistrationState {
         pending.remove(event)
         reported.remove(event)
         local.pointee.rearmed.remove(event)
+        // In the shared slot too: the owner's re-armed events are in its own process's state, and
+        // a re-enabling call made in another process must end them as well (`observeForDelivery`).
+        slot.pointee.reenabled |= event.rawValue
     }
 
     /// Event mode, after a selection has looked at the socket: the selected arrival events that
@@ -158,6 +161,7 @@ struct RegistrationState {
             }
         }
         local.pointee.rearmed = rearmed
+        slot.pointee.reenabled &= ~rearmed.rawValue
     }
 
     /// A re-enabling call starts: `event` is re-enabled and left to the call until it finishes.
@@ -196,7 +200,12 @@ struct RegistrationState {
     mutating func observeForDelivery(_ bits: UInt32, probe: inout Probe, arrival: Bool) -> NetworkEvents {
         // An arrival after a re-selection records a re-armed event again (`rearmArrivals`): only
         // when the backend reports a change, never on a level check.
-        var rearmed = arrival ? local.pointee.rearmed.intersection(reported) : []
+        // Only the owner's re-armed events count (another process's selection since has replaced
+        // them), and only while no process has re-enabled them since: after a re-enabling call,
+        // an event recorded again is a plain record, which an arrival does not record again.
+        var rearmed =
+            arrival && ownedHere
+            ? local.pointee.rearmed.intersection(reported).subtracting(NetworkEvents(rawValue: slot.pointee.reenabled)) : []
         // Only more bytes, or a longer accept queue, than at the selection are an arrival (not a
         // wake-up for room to send). With no descriptor left here to ask (the registration outlives
         // the one it was made through), the report itself is taken for the arrival.
