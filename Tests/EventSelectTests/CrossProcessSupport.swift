@@ -35,7 +35,7 @@ final class PrivateRegistry {
         return variables
     }
 
-    var registryFile: String { path + "/registry-v7" }
+    var registryFile: String { path + "/registry-v8" }
 
     /// Removes the directory and what is in it (files only; subdirectories one level deep).
     func remove() {
@@ -70,7 +70,7 @@ func removeTree(_ path: String) {
     _ = rmdir(path)
 }
 
-/// Offsets in the registry file (CEventSelectShared.h, version 7), for tests that corrupt it.
+/// Offsets in the registry file (CEventSelectShared.h, version 8), for tests that corrupt it.
 enum RegistryLayout {
     static let magic = 0
     static let version = 4

@@ -96,7 +96,7 @@ private func readable(_ fd: FileDescriptor, milliseconds: CInt = 5000) -> Bool {
         // Ours and private, with a registry file someone made world-writable.
         let planted = base.path + "/planted"
         #expect(mkdir(planted, 0o700) == 0)
-        let file = open(planted + "/registry-v7", O_CREAT | O_WRONLY | O_CLOEXEC, 0o666)
+        let file = open(planted + "/registry-v8", O_CREAT | O_WRONLY | O_CLOEXEC, 0o666)
         #expect(file >= 0 && fchmod(file, 0o666) == 0)
         close(file)
         // A symlink to the squatted directory.
@@ -110,7 +110,7 @@ private func readable(_ fd: FileDescriptor, milliseconds: CInt = 5000) -> Bool {
             #expect(try victim.call("dup-for \(fds[0]) \(victim.pid)").hasPrefix("error"), "\(directory)")
         }
         // Nothing of the victim's was created in the squatted directory.
-        #expect(access(squatted + "/registry-v7", F_OK) != 0)
+        #expect(access(squatted + "/registry-v8", F_OK) != 0)
         #expect(access(squatted + "/info-key", F_OK) != 0)
     }
 

@@ -65,8 +65,8 @@ typedef struct CEventSelect_export {
 } CEventSelect_export;
 
 enum {
-    CEventSelect_REGISTRY_MAGIC = 0x45535237,  // "ESR7"
-    CEventSelect_REGISTRY_VERSION = 7,
+    CEventSelect_REGISTRY_MAGIC = 0x45535238,  // "ESR8"
+    CEventSelect_REGISTRY_VERSION = 8,  // 8: the slot's `reenabled` word (re-armed arrivals across processes)
     CEventSelect_EXPORT_COUNT = 1024,
     CEventSelect_LOCK_STRIPES = 4096,
     CEventSelect_HOLDERS = 8,

@@ -8,7 +8,7 @@ import Synchronization
 import SystemPackage
 
 /// The cross-process registry: one slot per underlying socket for every process of the user, in a
-/// file of the user directory (`registry-v7`, or `$EVENTSELECT_REGISTRY`) mapped shared.
+/// file of the user directory (`registry-v8`, or `$EVENTSELECT_REGISTRY`) mapped shared.
 ///
 /// A slot holds the Winsock state of the socket's one registration (docs/SEMANTICS.md rules 14,
 /// 19-20): the selected events, the network-event record, the reported events, the errors, the
