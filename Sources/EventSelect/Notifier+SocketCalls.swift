@@ -23,7 +23,9 @@ extension Notifier {
     /// still there afterwards, FD_READ (FD_OOB) is recorded or posted again at once (rule 10).
     /// - Returns: the byte count; 0 at end of stream.
     /// - Throws: `Errno.wouldBlock` on a non-blocking socket with nothing to read; EBADF, ENOTSOCK.
-    public func receive(_ socket: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer, flags: CInt) throws(Errno) -> Int {
+    public func receive(_ socket: FileDescriptor, into buffer: UnsafeMutableRawBufferPointer, flags: CInt) throws(Errno)
+        -> Int
+    {
         let fd = socket.rawValue
         let (registration, verified) = Registry.shared.registration(cached: fd)
         let event: NetworkEvents = flags & CInt(MSG_OOB) != 0 ? .oob : .read
@@ -150,7 +152,8 @@ extension Notifier {
     }
 
     /// Gives an accepted socket the listener's selection (docs/SEMANTICS.md rule 16).
-    private func inherit(_ fd: CInt, mask: NetworkEvents, target: Target, socketType: CInt, family: CInt) throws(Errno) {
+    private func inherit(_ fd: CInt, mask: NetworkEvents, target: Target, socketType: CInt, family: CInt) throws(Errno)
+    {
         let identity = try SocketIdentity(of: fd)
         let registration = try Registry.shared.registration(for: identity, socket: fd)
         try registration.withState { state throws(Errno) in
@@ -176,7 +179,8 @@ extension Notifier {
     /// Connects. On a non-blocking (selected) socket it returns at once; FD_CONNECT reports the
     /// outcome, with FD_WRITE on success (docs/SEMANTICS.md rule 4). Errors connect(2) reports at once (anything
     /// but EINPROGRESS) are thrown and record nothing.
-    public func connect(_ socket: FileDescriptor, to address: UnsafePointer<sockaddr>, length: socklen_t) throws(Errno) {
+    public func connect(_ socket: FileDescriptor, to address: UnsafePointer<sockaddr>, length: socklen_t) throws(Errno)
+    {
         let fd = socket.rawValue
         let (_, registration) = try Registry.shared.resolve(fd)
         let previous = registration?.withState { state -> Connection in

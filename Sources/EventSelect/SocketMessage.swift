@@ -1,3 +1,4 @@
+import Glibc
 import SystemPackage
 
 /// One message posted by `asyncSelect`: what a window procedure receives for a socket.
@@ -55,5 +56,3 @@ public struct SocketMessage: Sendable, Equatable {
         EDQUOT: 10069, ESTALE: 10070, EREMOTE: 10071,
     ]
 }
-
-import Glibc

@@ -50,7 +50,9 @@ public struct SocketProtocolInfo: Sendable, Equatable {
         Fields.write64(&bytes, 32, fields.inode)
         Fields.write64(&bytes, 40, fields.cookie)
         Fields.write64(&bytes, 48, fields.nonce)
-        Fields.write64(&bytes, SocketProtocolInfo.macOffset, InfoAuthentication.mac(bytes[..<SocketProtocolInfo.macOffset], key: key))
+        Fields.write64(
+            &bytes, SocketProtocolInfo.macOffset,
+            InfoAuthentication.mac(bytes[..<SocketProtocolInfo.macOffset], key: key))
         self.bytes = bytes
     }
 

@@ -37,9 +37,11 @@ enum RawOneshot {
         if access(binary, X_OK) != 0 {
             guard access(dir + "/epoll-oneshot.c", R_OK) == 0,
                 mkdir(dir + "/bin", 0o755) == 0 || errno == EEXIST,
-                Command.runBlocking(["gcc", "-O2", "-o", binary, dir + "/epoll-oneshot.c"], timeoutSeconds: 60)?.status == 0
+                Command.runBlocking(["gcc", "-O2", "-o", binary, dir + "/epoll-oneshot.c"], timeoutSeconds: 60)?.status
+                    == 0
             else {
-                progress("    raw epoll ONESHOT peer unavailable (no \(binary), gcc failed): W1 ratios use the peers' run")
+                progress(
+                    "    raw epoll ONESHOT peer unavailable (no \(binary), gcc failed): W1 ratios use the peers' run")
                 unavailable = true
                 return nil
             }
@@ -47,8 +49,9 @@ enum RawOneshot {
         guard let (status, lines) = Command.runBlocking([binary] + arguments, timeoutSeconds: 60), status == 0,
             let found = lines.compactMap(PeerResults.parse).last
         else { return nil }
-        return Run(nsPerOp: found.nsPerOp, syscallsPerOp: found.extraValue("syscalls_per_op"),
-                   cpuNsPerOp: found.extraValue("cpu_ns_per_op"))
+        return Run(
+            nsPerOp: found.nsPerOp, syscallsPerOp: found.extraValue("syscalls_per_op"),
+            cpuNsPerOp: found.extraValue("cpu_ns_per_op"))
     }
 }
 
@@ -72,10 +75,13 @@ enum PeerResults {
         if access(build, F_OK) == 0 {
             progress("== building peers: \(build) (timeout \(options.peerBuildTimeout) s)")
             do {
-                let status = try await Command.run(["bash", build], extraEnv: env, directory: dir,
-                                                timeoutSeconds: options.peerBuildTimeout) { progress("    " + $0) }
+                let status = try await Command.run(
+                    ["bash", build], extraEnv: env, directory: dir,
+                    timeoutSeconds: options.peerBuildTimeout
+                ) { progress("    " + $0) }
                 if status != 0 {
-                    let message = "peer build (\(build)) exited with \(status)\(status == 124 ? " (timed out)" : ""); peers skipped"
+                    let message =
+                        "peer build (\(build)) exited with \(status)\(status == 124 ? " (timed out)" : ""); peers skipped"
                     progress("    " + message)
                     notes.append(message)
                     return ([], notes)
@@ -90,17 +96,22 @@ enum PeerResults {
         progress("== running peers: \(runAll) (timeout \(options.peerRunTimeout) s)")
         var found: [BenchResult] = []
         do {
-            let status = try await Command.run(["bash", runAll], extraEnv: env, directory: dir,
-                                            timeoutSeconds: options.peerRunTimeout) { line in
+            let status = try await Command.run(
+                ["bash", runAll], extraEnv: env, directory: dir,
+                timeoutSeconds: options.peerRunTimeout
+            ) { line in
                 if let result = BenchResult.parse(line) {
                     found.append(result)
-                    progress("    \(result.peer) \(result.workload) \(result.transport) \(result.connections): \(Int(result.nsPerOp)) ns/op")
+                    progress(
+                        "    \(result.peer) \(result.workload) \(result.transport) \(result.connections): \(Int(result.nsPerOp)) ns/op"
+                    )
                 } else if !line.isEmpty {
                     progress("    " + line)
                 }
             }
             if status != 0 {
-                let message = "peer run (\(runAll)) exited with \(status)\(status == 124 ? " (timed out after \(options.peerRunTimeout) s)" : ""); \(found.count) results kept"
+                let message =
+                    "peer run (\(runAll)) exited with \(status)\(status == 124 ? " (timed out after \(options.peerRunTimeout) s)" : ""); \(found.count) results kept"
                 progress("    " + message)
                 notes.append(message)
             }

@@ -18,8 +18,10 @@ struct Report {
     func isWine(_ r: BenchResult) -> Bool { r.peer.lowercased().contains("wine") }
 
     func oneshot(_ workload: String, _ transport: String, connections: Int? = nil) -> BenchResult? {
-        peers.first { isOneshot($0) && $0.workload == workload && $0.transport == transport
-            && (connections == nil || $0.connections == connections) }
+        peers.first {
+            isOneshot($0) && $0.workload == workload && $0.transport == transport
+                && (connections == nil || $0.connections == connections)
+        }
     }
 
     func label(_ r: BenchResult) -> String {
@@ -48,7 +50,8 @@ struct Report {
         out.append("| command | `\(options.command)` |")
         out.append("| source measured | \(sourceState) |")
         out.append("| run time | \(Int(seconds.rounded())) s (\(options.quick ? "quick" : "full") run) |")
-        out.append("| backends measured | \(backends.map { $0 == .ioUring ? "io_uring" : "epoll" }.joined(separator: ", ")) |")
+        out.append(
+            "| backends measured | \(backends.map { $0 == .ioUring ? "io_uring" : "epoll" }.joined(separator: ", ")) |")
         out.append("")
         if !notes.isEmpty {
             out.append("Notes from this run:")
@@ -158,16 +161,21 @@ struct Report {
             let base = oneshot("W1", transport)
             out.append("\(transport == "unix" ? "AF_UNIX socketpair" : "TCP 127.0.0.1, TCP_NODELAY"):")
             out.append("")
-            out.append("| implementation | ns / round trip | CPU ns / round trip | round trips / s | syscalls / round trip | ratio to epoll ONESHOT (peers' run) | epoll ONESHOT interleaved (ns; CPU ns) | ratio to interleaved ONESHOT: CPU time (wall) |")
+            out.append(
+                "| implementation | ns / round trip | CPU ns / round trip | round trips / s | syscalls / round trip | ratio to epoll ONESHOT (peers' run) | epoll ONESHOT interleaved (ns; CPU ns) | ratio to interleaved ONESHOT: CPU time (wall) |"
+            )
             out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
             for r in rows {
                 let interleaved = r.extraValue("raw_oneshot_interleaved_ns")
-                let interleavedText = interleaved.map { ns in
-                    grouped(ns) + (r.extraValue("raw_oneshot_interleaved_cpu_ns").map { "; " + grouped($0) } ?? "")
-                } ?? "—"
+                let interleavedText =
+                    interleaved.map { ns in
+                        grouped(ns) + (r.extraValue("raw_oneshot_interleaved_cpu_ns").map { "; " + grouped($0) } ?? "")
+                    } ?? "—"
                 let ratio = ratioText(r.extraValue("ratio_interleaved") ?? interleaved.map { r.nsPerOp / $0 })
                 let wall = r.extraValue("ratio_interleaved_wall").map { " (" + ratioText($0) + ")" } ?? ""
-                out.append("| \(label(r)) | \(grouped(r.nsPerOp)) | \(r.extraValue("cpu_ns_per_op").map(grouped) ?? "—") | \(grouped(r.opsPerS)) | \(syscallsText(r)) | \(ratioText(base.map { r.nsPerOp / $0.nsPerOp })) | \(interleavedText) | \(ratio)\(wall) |")
+                out.append(
+                    "| \(label(r)) | \(grouped(r.nsPerOp)) | \(r.extraValue("cpu_ns_per_op").map(grouped) ?? "—") | \(grouped(r.opsPerS)) | \(syscallsText(r)) | \(ratioText(base.map { r.nsPerOp / $0.nsPerOp })) | \(interleavedText) | \(ratio)\(wall) |"
+                )
             }
             out.append("")
         }
@@ -178,18 +186,24 @@ struct Report {
         var out = ["## W2 — fan-in throughput (messages per second, higher is better)", ""]
         let rows = all.filter { $0.workload == "W2" }
         guard !rows.isEmpty else { return "" }
-        out.append("| implementation | transport | connections | messages / s | ns / message | CPU ns / message | syscalls / message | ratio to epoll ONESHOT (throughput, peers' run) | ratio to interleaved ONESHOT | notes |")
+        out.append(
+            "| implementation | transport | connections | messages / s | ns / message | CPU ns / message | syscalls / message | ratio to epoll ONESHOT (throughput, peers' run) | ratio to interleaved ONESHOT | notes |"
+        )
         out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
         for transport in ["unix", "tcp"] {
             for connections in Set(rows.map(\.connections)).sorted() {
                 let base = oneshot("W2", transport, connections: connections)
                 for r in rows where r.connections == connections && r.transport == transport {
                     var note = ""
-                    if let enums = r.extraValue("enum_calls_per_msg") { note = "\(format2(enums)) enumNetworkEvents calls per message" }
+                    if let enums = r.extraValue("enum_calls_per_msg") {
+                        note = "\(format2(enums)) enumNetworkEvents calls per message"
+                    }
                     if let waits = r.extraValue("waits_per_batch") {
                         note += (note.isEmpty ? "" : "; ") + "\(format2(waits)) waits per batch"
                     }
-                    out.append("| \(label(r)) | \(transport) | \(connections) | \(grouped(r.opsPerS)) | \(grouped(r.nsPerOp)) | \(cpuText(r)) | \(syscallsText(r)) | \(ratioText(base.map { r.opsPerS / $0.opsPerS })) | \(interleavedThroughput(r)) | \(note) |")
+                    out.append(
+                        "| \(label(r)) | \(transport) | \(connections) | \(grouped(r.opsPerS)) | \(grouped(r.nsPerOp)) | \(cpuText(r)) | \(syscallsText(r)) | \(ratioText(base.map { r.opsPerS / $0.opsPerS })) | \(interleavedThroughput(r)) | \(note) |"
+                    )
                 }
             }
         }
@@ -203,11 +217,15 @@ struct Report {
         guard !rows.isEmpty else { return "" }
         out.append("One op is one selection call (a select or a cancel) for every row.")
         out.append("")
-        out.append("| implementation | transport | ops / s | ns / op | CPU ns / op | syscalls / op | ratio to epoll ONESHOT (throughput, peers' run) | ratio to interleaved ONESHOT |")
+        out.append(
+            "| implementation | transport | ops / s | ns / op | CPU ns / op | syscalls / op | ratio to epoll ONESHOT (throughput, peers' run) | ratio to interleaved ONESHOT |"
+        )
         out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         for r in rows {
             let base = oneshot("W3", r.transport)
-            out.append("| \(label(r)) | \(r.transport) | \(grouped(r.opsPerS)) | \(grouped(r.nsPerOp)) | \(cpuText(r)) | \(syscallsText(r)) | \(ratioText(base.map { r.opsPerS / $0.opsPerS })) | \(interleavedThroughput(r)) |")
+            out.append(
+                "| \(label(r)) | \(r.transport) | \(grouped(r.opsPerS)) | \(grouped(r.nsPerOp)) | \(cpuText(r)) | \(syscallsText(r)) | \(ratioText(base.map { r.opsPerS / $0.opsPerS })) | \(interleavedThroughput(r)) |"
+            )
         }
         out.append("")
         return out.joined(separator: "\n")
@@ -228,8 +246,12 @@ struct Report {
     /// table touched once) from what each further socket adds.
     func marginal(_ r: BenchResult) -> Double? {
         guard r.extraValue("fd_limit_run") == 1, let big = r.extraValue("rss_delta_selecting") else { return nil }
-        guard let small = results.first(where: { $0.workload == "W4" && $0.peer == r.peer && $0.extraValue("fd_limit_run") == 0 }),
-              let smallDelta = small.extraValue("rss_delta_selecting"), r.connections > small.connections else { return nil }
+        guard
+            let small = results.first(where: {
+                $0.workload == "W4" && $0.peer == r.peer && $0.extraValue("fd_limit_run") == 0
+            }),
+            let smallDelta = small.extraValue("rss_delta_selecting"), r.connections > small.connections
+        else { return nil }
         return (big - smallDelta) / Double(r.connections - small.connections)
     }
 
@@ -237,12 +259,16 @@ struct Report {
         var out = ["## W4 — idle scaling (W1 on AF_UNIX with idle selected sockets present)", ""]
         let rows = all.filter { $0.workload == "W4" }
         guard !rows.isEmpty else { return "" }
-        out.append("| implementation | transport | idle selected sockets | ns / round trip | syscalls / round trip | own W1 (ns) | ratio to own W1 | ratio to W1 table row | bytes / selected socket | of which shared mapping | marginal bytes / socket | incl. socketpairs |")
+        out.append(
+            "| implementation | transport | idle selected sockets | ns / round trip | syscalls / round trip | own W1 (ns) | ratio to own W1 | ratio to W1 table row | bytes / selected socket | of which shared mapping | marginal bytes / socket | incl. socketpairs |"
+        )
         out.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for r in rows {
             let reference = w4Reference(r)
             let tableRow = ownW1(r)
-            out.append("| \(label(r)) | \(r.transport) | \(grouped(Double(r.connections))) | \(grouped(r.nsPerOp)) | \(syscallsText(r)) | \(reference.map(grouped) ?? "—") | \(ratioText(reference.map { r.nsPerOp / $0 })) | \(ratioText(tableRow.map { r.nsPerOp / $0.nsPerOp })) | \(r.bytesPerSocket.map(format1) ?? "—") | \(r.extraValue("bytes_per_socket_shared_mapping").map(format1) ?? "—") | \(marginal(r).map(format1) ?? "—") | \(r.extraValue("bytes_per_socket_incl_socketpair").map(format1) ?? "—") |")
+            out.append(
+                "| \(label(r)) | \(r.transport) | \(grouped(Double(r.connections))) | \(grouped(r.nsPerOp)) | \(syscallsText(r)) | \(reference.map(grouped) ?? "—") | \(ratioText(reference.map { r.nsPerOp / $0 })) | \(ratioText(tableRow.map { r.nsPerOp / $0.nsPerOp })) | \(r.bytesPerSocket.map(format1) ?? "—") | \(r.extraValue("bytes_per_socket_shared_mapping").map(format1) ?? "—") | \(marginal(r).map(format1) ?? "—") | \(r.extraValue("bytes_per_socket_incl_socketpair").map(format1) ?? "—") |"
+            )
         }
         out.append("")
         return out.joined(separator: "\n")
@@ -264,7 +290,10 @@ struct Report {
     func throughputVerdict(_ r: BenchResult, _ baseNs: Double, _ unit: String) -> String {
         if let cpu = r.extraValue("cpu_ns_per_op"), let rawCPU = r.extraValue("raw_oneshot_interleaved_cpu_ns") {
             let ratio = rawCPU / cpu
-            return atLeast(ratio, 1.0, "\(format2(ratio))x on CPU time per op: \(grouped(cpu)) vs \(grouped(rawCPU)) ns; wall \(grouped(r.opsPerS)) vs \(grouped(1e9 / baseNs)) \(unit)")
+            return atLeast(
+                ratio, 1.0,
+                "\(format2(ratio))x on CPU time per op: \(grouped(cpu)) vs \(grouped(rawCPU)) ns; wall \(grouped(r.opsPerS)) vs \(grouped(1e9 / baseNs)) \(unit)"
+            )
         }
         let ratio = baseNs / r.nsPerOp
         return atLeast(ratio, 1.0, "\(format2(ratio))x: \(grouped(r.opsPerS)) vs \(grouped(1e9 / baseNs)) \(unit)")
@@ -274,7 +303,8 @@ struct Report {
         var out = ["## Targets", "", "| target | configuration | result |", "| --- | --- | --- |"]
         let ours = results
         for (mode, limit) in [("event", 1.15), ("message", 1.10)] {
-            let what = "\(mode == "event" ? "event-object" : "message-mode") W1 within \(format2(limit))x of raw epoll ONESHOT (interleaved)"
+            let what =
+                "\(mode == "event" ? "event-object" : "message-mode") W1 within \(format2(limit))x of raw epoll ONESHOT (interleaved)"
             let rows = ours.filter { $0.workload == "W1" && $0.peer.hasSuffix("-\(mode)") }
             if rows.isEmpty { out.append("| \(what) | — | not measured |") }
             for r in rows {
@@ -284,8 +314,10 @@ struct Report {
                 }
                 let ratio = r.extraValue("ratio_interleaved") ?? r.nsPerOp / base
                 var shown = "\(format2(ratio))x: \(grouped(r.nsPerOp)) vs \(grouped(base)) ns"
-                if let cpu = r.extraValue("cpu_ns_per_op"), let rawCPU = r.extraValue("raw_oneshot_interleaved_cpu_ns") {
-                    shown = "\(format2(ratio))x of CPU time per round trip: \(grouped(cpu)) vs \(grouped(rawCPU)) ns; wall \(grouped(r.nsPerOp)) vs \(grouped(base)) ns"
+                if let cpu = r.extraValue("cpu_ns_per_op"), let rawCPU = r.extraValue("raw_oneshot_interleaved_cpu_ns")
+                {
+                    shown =
+                        "\(format2(ratio))x of CPU time per round trip: \(grouped(cpu)) vs \(grouped(rawCPU)) ns; wall \(grouped(r.nsPerOp)) vs \(grouped(base)) ns"
                 }
                 out.append("| \(what) | \(label(r)), \(r.transport) | \(atMost(ratio, limit, shown)) |")
             }
@@ -297,20 +329,28 @@ struct Report {
                     out.append("| \(what) | \(label(r)), \(r.transport) | not measured (no syscall counter) |")
                     continue
                 }
-                out.append("| \(what) | \(label(r)), \(r.transport) | \(atMost(calls, 8.0, "\(format2(calls)) per round trip")) |")
+                out.append(
+                    "| \(what) | \(label(r)), \(r.transport) | \(atMost(calls, 8.0, "\(format2(calls)) per round trip")) |"
+                )
             }
         }
         do {
             let what = "W2 event mode at least level with epoll ONESHOT throughput (interleaved)"
             for r in ours where r.workload == "W2" && r.peer.hasSuffix("-event") {
-                guard let baseNs = r.extraValue("raw_oneshot_interleaved_ns") ?? oneshot("W2", r.transport, connections: r.connections)?.nsPerOp else { continue }
-                out.append("| \(what) | \(label(r)), \(r.connections) connections | \(throughputVerdict(r, baseNs, "msgs/s")) |")
+                guard
+                    let baseNs = r.extraValue("raw_oneshot_interleaved_ns")
+                        ?? oneshot("W2", r.transport, connections: r.connections)?.nsPerOp
+                else { continue }
+                out.append(
+                    "| \(what) | \(label(r)), \(r.connections) connections | \(throughputVerdict(r, baseNs, "msgs/s")) |"
+                )
             }
         }
         do {
             let what = "W3 churn at least level with epoll_ctl MOD (per selection call, interleaved)"
             for r in ours where r.workload == "W3" {
-                guard let baseNs = r.extraValue("raw_oneshot_interleaved_ns") ?? oneshot("W3", r.transport)?.nsPerOp else { continue }
+                guard let baseNs = r.extraValue("raw_oneshot_interleaved_ns") ?? oneshot("W3", r.transport)?.nsPerOp
+                else { continue }
                 out.append("| \(what) | \(label(r)) | \(throughputVerdict(r, baseNs, "calls/s")) |")
             }
         }
@@ -321,7 +361,9 @@ struct Report {
             for r in rows {
                 if let wine {
                     let speedup = wine.nsPerOp / r.nsPerOp
-                    out.append("| \(what) | \(label(r)) | \(atLeast(speedup, 50, "\(format1(speedup))x: \(grouped(wine.nsPerOp)) vs \(grouped(r.nsPerOp)) ns")) |")
+                    out.append(
+                        "| \(what) | \(label(r)) | \(atLeast(speedup, 50, "\(format1(speedup))x: \(grouped(wine.nsPerOp)) vs \(grouped(r.nsPerOp)) ns")) |"
+                    )
                 } else {
                     out.append("| \(what) | \(label(r)) | not measured (no Wine peer result) |")
                 }
@@ -335,12 +377,16 @@ struct Report {
                 if let cpu = r.extraValue("cpu_ns_per_op"), let baseCPU = r.extraValue("baseline_cpu_ns_per_op") {
                     let ratio = cpu / baseCPU
                     let wall = w4Reference(r).map { "; wall \(grouped(r.nsPerOp)) vs \(grouped($0)) ns" } ?? ""
-                    out.append("| \(what) | \(label(r)), \(grouped(Double(r.connections))) idle selected | \(atMost(ratio, 1.10, "\(format2(ratio))x: \(grouped(cpu)) vs \(grouped(baseCPU)) CPU ns\(wall)")) |")
+                    out.append(
+                        "| \(what) | \(label(r)), \(grouped(Double(r.connections))) idle selected | \(atMost(ratio, 1.10, "\(format2(ratio))x: \(grouped(cpu)) vs \(grouped(baseCPU)) CPU ns\(wall)")) |"
+                    )
                     continue
                 }
                 guard let reference = w4Reference(r) else { continue }
                 let ratio = r.nsPerOp / reference
-                out.append("| \(what) | \(label(r)), \(grouped(Double(r.connections))) idle selected | \(atMost(ratio, 1.10, "\(format2(ratio))x: \(grouped(r.nsPerOp)) vs \(grouped(reference)) ns")) |")
+                out.append(
+                    "| \(what) | \(label(r)), \(grouped(Double(r.connections))) idle selected | \(atMost(ratio, 1.10, "\(format2(ratio))x: \(grouped(r.nsPerOp)) vs \(grouped(reference)) ns")) |"
+                )
             }
         }
         do {
@@ -348,10 +394,17 @@ struct Report {
             var any = false
             for mode in ["event", "message"] {
                 for r in ours where r.workload == "W2" && r.peer == "eventselect-uring-\(mode)" {
-                    guard let epoll = ours.first(where: { $0.workload == "W2" && $0.peer == "eventselect-epoll-\(mode)" && $0.connections == r.connections }) else { continue }
+                    guard
+                        let epoll = ours.first(where: {
+                            $0.workload == "W2" && $0.peer == "eventselect-epoll-\(mode)"
+                                && $0.connections == r.connections
+                        })
+                    else { continue }
                     any = true
                     let ratio = r.opsPerS / epoll.opsPerS
-                    out.append("| \(what) | \(mode == "event" ? "event objects" : "message queue"), \(r.connections) connections | \(ratio > 1 ? "met" : "**missed** by \(format1((1 - ratio) * 100))%") (io_uring \(grouped(r.opsPerS)) vs epoll \(grouped(epoll.opsPerS)) msgs/s) |")
+                    out.append(
+                        "| \(what) | \(mode == "event" ? "event objects" : "message queue"), \(r.connections) connections | \(ratio > 1 ? "met" : "**missed** by \(format1((1 - ratio) * 100))%") (io_uring \(grouped(r.opsPerS)) vs epoll \(grouped(epoll.opsPerS)) msgs/s) |"
+                    )
                 }
             }
             if !any { out.append("| \(what) | — | not measured (no io_uring rows: see notes) |") }
@@ -364,7 +417,9 @@ struct Report {
                 guard let bytes = r.bytesPerSocket else { continue }
                 let shared = r.extraValue("bytes_per_socket_shared_mapping") ?? 0
                 let local = bytes - shared
-                out.append("| \(what) | \(label(r)), \(grouped(Double(r.connections))) selected | \(atMost(local, 256, "\(format1(local)) bytes (+ \(format1(shared)) in the shared mapping = \(format1(bytes)))")) |")
+                out.append(
+                    "| \(what) | \(label(r)), \(grouped(Double(r.connections))) selected | \(atMost(local, 256, "\(format1(local)) bytes (+ \(format1(shared)) in the shared mapping = \(format1(bytes)))")) |"
+                )
             }
         }
         out.append("")

@@ -60,8 +60,9 @@ enum Net {
             _ = fcntl(server, F_SETFD, FD_CLOEXEC)
             var one: CInt = 1
             for fd in [client, server] {
-                try check("setsockopt(TCP_NODELAY)",
-                          setsockopt(fd, CInt(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<CInt>.size)))
+                try check(
+                    "setsockopt(TCP_NODELAY)",
+                    setsockopt(fd, CInt(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<CInt>.size)))
             }
             return SocketPair(a: FileDescriptor(rawValue: client), b: FileDescriptor(rawValue: server))
         } catch {
@@ -216,7 +217,10 @@ func writeLine(_ fd: CInt, _ text: String) {
         var done = 0
         while done < bytes.count {
             let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-            if n <= 0 { if errno == EINTR { continue }; return }
+            if n <= 0 {
+                if errno == EINTR { continue }
+                return
+            }
             done += n
         }
     }

@@ -29,7 +29,7 @@ enum SyscallCounter {
 }
 
 enum Mode: String, CaseIterable {
-    case event    // eventSelect + SocketEvent.waitAny + enumNetworkEvents + receive/send
+    case event  // eventSelect + SocketEvent.waitAny + enumNetworkEvents + receive/send
     case message  // asyncSelect + MessageQueue.next + receive/send
 }
 
@@ -211,25 +211,27 @@ final class PingPong {
         var inbox = [UInt8](repeating: 0, count: 64)
         try withUnsafeBytes(of: &byte) { out in
             try inbox.withUnsafeMutableBytes { buffer in
-            switch mode {
-            case .event:
-                for _ in 0..<count {
-                    try step(from: a, to: b, event: eventB, wait: waitB, out, buffer)
-                    try step(from: b, to: a, event: eventA, wait: waitA, out, buffer)
+                switch mode {
+                case .event:
+                    for _ in 0..<count {
+                        try step(from: a, to: b, event: eventB, wait: waitB, out, buffer)
+                        try step(from: b, to: a, event: eventA, wait: waitA, out, buffer)
+                    }
+                case .message:
+                    for _ in 0..<count {
+                        try stepMessage(from: a, to: b, out, buffer)
+                        try stepMessage(from: b, to: a, out, buffer)
+                    }
                 }
-            case .message:
-                for _ in 0..<count {
-                    try stepMessage(from: a, to: b, out, buffer)
-                    try stepMessage(from: b, to: a, out, buffer)
-                }
-            }
             }
         }
     }
 
     @inline(__always)
-    private func step(from: FileDescriptor, to: FileDescriptor, event: SocketEvent, wait: [SocketEvent],
-                      _ out: UnsafeRawBufferPointer, _ buffer: UnsafeMutableRawBufferPointer) throws {
+    private func step(
+        from: FileDescriptor, to: FileDescriptor, event: SocketEvent, wait: [SocketEvent],
+        _ out: UnsafeRawBufferPointer, _ buffer: UnsafeMutableRawBufferPointer
+    ) throws {
         guard try notifier.send(from, out, flags: 0) == 1 else { throw BenchError("W1: short send") }
         guard try SocketEvent.waitAny(wait, timeout: waitLimit) == 0 else { throw BenchError("W1: wait timed out") }
         let record = try notifier.enumNetworkEvents(to, resetting: event)
@@ -238,8 +240,10 @@ final class PingPong {
     }
 
     @inline(__always)
-    private func stepMessage(from: FileDescriptor, to: FileDescriptor,
-                             _ out: UnsafeRawBufferPointer, _ buffer: UnsafeMutableRawBufferPointer) throws {
+    private func stepMessage(
+        from: FileDescriptor, to: FileDescriptor,
+        _ out: UnsafeRawBufferPointer, _ buffer: UnsafeMutableRawBufferPointer
+    ) throws {
         guard try notifier.send(from, out, flags: 0) == 1 else { throw BenchError("W1: short send") }
         guard let message = try queue.next(timeout: waitLimit) else { throw BenchError("W1: next timed out") }
         guard message.socket == to, message.event == .read else {
@@ -291,10 +295,13 @@ func runW1(_ config: Config, _ notifier: Notifier, _ transport: Transport, _ bud
         if !rawCPU.isEmpty { extra.append(("raw_oneshot_interleaved_cpu_ns", median(rawCPU))) }
         extra.append(("ratio_interleaved", median(ratios)))
         extra.append(("ratio_interleaved_wall", median(wallRatios)))
-        if let rawSyscalls = raw.compactMap(\.syscallsPerOp).first { extra.append(("raw_oneshot_syscalls_per_op", rawSyscalls)) }
+        if let rawSyscalls = raw.compactMap(\.syscallsPerOp).first {
+            extra.append(("raw_oneshot_syscalls_per_op", rawSyscalls))
+        }
     }
-    return BenchResult(peer: config.name, workload: "W1", transport: transport.rawValue, connections: 1,
-                       nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: nil, iterations: ops, extra: extra)
+    return BenchResult(
+        peer: config.name, workload: "W1", transport: transport.rawValue, connections: 1,
+        nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: nil, iterations: ops, extra: extra)
 }
 
 // MARK: W2 fan-in
@@ -450,10 +457,13 @@ func runW2(_ config: Config, _ notifier: Notifier, connections: Int, _ budget: B
     if !raw.isEmpty { extra.append(("raw_oneshot_interleaved_ns", median(raw.map(\.nsPerOp)))) }
     let rawCPU = raw.compactMap(\.cpuNsPerOp)
     if !rawCPU.isEmpty { extra.append(("raw_oneshot_interleaved_cpu_ns", median(rawCPU))) }
-    if config.mode == .event { extra.append(("enum_calls_per_msg", Double(enumCalls) / Double(connections * budget.batches))) }
-    return BenchResult(peer: config.name, workload: "W2", transport: "unix", connections: connections,
-                       nsPerOp: 1e9 / rate, opsPerS: rate, bytesPerSocket: nil,
-                       iterations: connections * budget.batches, extra: extra)
+    if config.mode == .event {
+        extra.append(("enum_calls_per_msg", Double(enumCalls) / Double(connections * budget.batches)))
+    }
+    return BenchResult(
+        peer: config.name, workload: "W2", transport: "unix", connections: connections,
+        nsPerOp: 1e9 / rate, opsPerS: rate, bytesPerSocket: nil,
+        iterations: connections * budget.batches, extra: extra)
 }
 
 // MARK: W3 registration churn
@@ -491,8 +501,9 @@ func runW3(_ config: Config, _ notifier: Notifier, _ budget: Budget) throws -> B
     if !raw.isEmpty { extra.append(("raw_oneshot_interleaved_ns", median(raw.map(\.nsPerOp)))) }
     let rawCPU = raw.compactMap(\.cpuNsPerOp)
     if !rawCPU.isEmpty { extra.append(("raw_oneshot_interleaved_cpu_ns", median(rawCPU))) }
-    return BenchResult(peer: config.name, workload: "W3", transport: "unix", connections: 1,
-                       nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: nil, iterations: ops, extra: extra)
+    return BenchResult(
+        peer: config.name, workload: "W3", transport: "unix", connections: 1,
+        nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: nil, iterations: ops, extra: extra)
 }
 
 // MARK: W4 idle scaling (run in a child process: fresh heap, raised fd limit)
@@ -538,12 +549,15 @@ func runW4(_ config: Config, _ notifier: Notifier, idle: Int?, _ budget: Budget)
     let perSelected = Double(rssSelected.resident - rssSockets.resident) / Double(selected)
     let perSelectedShared = Double(rssSelected.shared - rssSockets.shared) / Double(selected)
     let perSelectedWithSockets = Double(rssSelected.resident - rssReserved.resident) / Double(selected)
-    return BenchResult(peer: config.name, workload: "W4", transport: "unix", connections: selected,
-                       nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: perSelected, iterations: ops,
-                       extra: (syscalls.map { [("syscalls_per_op", $0)] } ?? []) + [("baseline_ns_per_op", median(baseline)),
-                               ("cpu_ns_per_op", median(cpuPerBatch)), ("baseline_cpu_ns_per_op", median(baselineCPU)),
-                               ("bytes_per_socket_incl_socketpair", perSelectedWithSockets),
-                               ("bytes_per_socket_shared_mapping", perSelectedShared),
-                               ("rss_delta_selecting", Double(rssSelected.resident - rssSockets.resident)),
-                               ("fds_in_use", Double(fdsInUse)), ("nofile_limit", Double(limit))])
+    return BenchResult(
+        peer: config.name, workload: "W4", transport: "unix", connections: selected,
+        nsPerOp: ns, opsPerS: 1e9 / ns, bytesPerSocket: perSelected, iterations: ops,
+        extra: (syscalls.map { [("syscalls_per_op", $0)] } ?? []) + [
+            ("baseline_ns_per_op", median(baseline)),
+            ("cpu_ns_per_op", median(cpuPerBatch)), ("baseline_cpu_ns_per_op", median(baselineCPU)),
+            ("bytes_per_socket_incl_socketpair", perSelectedWithSockets),
+            ("bytes_per_socket_shared_mapping", perSelectedShared),
+            ("rss_delta_selecting", Double(rssSelected.resident - rssSockets.resident)),
+            ("fds_in_use", Double(fdsInUse)), ("nofile_limit", Double(limit)),
+        ])
 }

@@ -37,7 +37,8 @@ func w4Child(_ args: [String]) -> Never {
 func selfExecutable() -> String {
     var buffer = [CChar](repeating: 0, count: 4096)
     let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-    return n > 0 ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
+    return n > 0
+        ? String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : CommandLine.arguments[0]
 }
 
 // MARK: main
@@ -82,7 +83,8 @@ func attempt(_ config: Config, _ what: String, _ body: () throws -> BenchResult)
     do {
         let result = try body()
         record(result)
-        let value = result.workload == "W2" || result.workload == "W3"
+        let value =
+            result.workload == "W2" || result.workload == "W3"
             ? "\(Int(result.opsPerS)) ops/s" : "\(Int(result.nsPerOp)) ns/round trip"
         progress("    \(what): \(value)  (\((Clock.now() - t0) / 1_000_000) ms)")
     } catch {
@@ -91,10 +93,13 @@ func attempt(_ config: Config, _ what: String, _ body: () throws -> BenchResult)
     }
 }
 
-progress("eventselect-bench: \(options.quick ? "quick" : "full") run; \(Machine.cpus()) CPUs, \(Machine.cpuModel()), Linux \(Machine.kernel()); load average \(loadAtStart)")
+progress(
+    "eventselect-bench: \(options.quick ? "quick" : "full") run; \(Machine.cpus()) CPUs, \(Machine.cpuModel()), Linux \(Machine.kernel()); load average \(loadAtStart)"
+)
 if let load = Double(loadAtStart.split(separator: " ").first ?? ""), load > Double(Machine.cpus()) / 2 {
     progress("WARNING: load average \(load) on \(Machine.cpus()) CPUs: latency figures will be inflated")
-    notes.append("load average \(load) on \(Machine.cpus()) CPUs at start: other work was running, latency figures are inflated")
+    notes.append(
+        "load average \(load) on \(Machine.cpus()) CPUs at start: other work was running, latency figures are inflated")
 }
 var backendsRun: [NotifierBackend] = []
 for backend in [NotifierBackend.epoll, .ioUring] {
@@ -103,7 +108,8 @@ for backend in [NotifierBackend.epoll, .ioUring] {
     // EventSelect wait drives every live notifier (an idle one would add a syscall per wait).
     let failure = makeNotifier(backend).1
     guard failure == nil else {
-        let message = "Notifier(backend: .\(backend == .ioUring ? "ioUring" : "epoll")) throws \(failure ?? "?"): \(backendName) rows skipped"
+        let message =
+            "Notifier(backend: .\(backend == .ioUring ? "ioUring" : "epoll")) throws \(failure ?? "?"): \(backendName) rows skipped"
         progress("== \(message)")
         notes.append(message)
         continue
@@ -123,7 +129,9 @@ for backend in [NotifierBackend.epoll, .ioUring] {
         if wants("W2") {
             for connections in [64, 4096] {
                 progress("  W2 fan-in, \(connections) connections")
-                attempt(config, "W2 \(connections) connections") { try runW2(config, notifier, connections: connections, budget) }
+                attempt(config, "W2 \(connections) connections") {
+                    try runW2(config, notifier, connections: connections, budget)
+                }
             }
         }
         if wants("W3") {
@@ -140,7 +148,9 @@ if wants("W4") {
         for mode in Mode.allCases {
             let config = Config(backend: backend, mode: mode)
             for idle in ["10000", "max"] {
-                progress("== W4 idle scaling, \(config.label), \(idle == "max" ? "fd limit" : idle) idle selected sockets (child process)")
+                progress(
+                    "== W4 idle scaling, \(config.label), \(idle == "max" ? "fd limit" : idle) idle selected sockets (child process)"
+                )
                 let t0 = Clock.now()
                 var got: BenchResult?
                 var childError = ""
@@ -159,9 +169,13 @@ if wants("W4") {
                         var result = got
                         result.extra.append(("fd_limit_run", idle == "max" ? 1 : 0))
                         record(result)
-                        progress("    \(result.connections) idle selected: \(Int(result.nsPerOp)) ns/round trip (same-process baseline \(Int(result.extraValue("baseline_ns_per_op") ?? 0))), \(Int(result.bytesPerSocket ?? 0)) bytes/selected socket  (\((Clock.now() - t0) / 1_000_000) ms)")
+                        progress(
+                            "    \(result.connections) idle selected: \(Int(result.nsPerOp)) ns/round trip (same-process baseline \(Int(result.extraValue("baseline_ns_per_op") ?? 0))), \(Int(result.bytesPerSocket ?? 0)) bytes/selected socket  (\((Clock.now() - t0) / 1_000_000) ms)"
+                        )
                     } else {
-                        notes.append("\(config.label), W4 with \(idle == "max" ? "fd-limit" : idle) idle sockets failed: \(childError.isEmpty ? "child exited with \(status)" : childError)")
+                        notes.append(
+                            "\(config.label), W4 with \(idle == "max" ? "fd-limit" : idle) idle sockets failed: \(childError.isEmpty ? "child exited with \(status)" : childError)"
+                        )
                         progress("    FAILED: child exited with \(status)")
                     }
                 } catch {
@@ -179,11 +193,16 @@ let ownSeconds = Double(Clock.now() - started) / 1e9
 func sourceState() async -> String {
     var head = ""
     var dirty: [String] = []
-    _ = try? await Command.run(["git", "rev-parse", "--short", "HEAD"], directory: options.root, timeoutSeconds: 10) { head = $0 }
-    _ = try? await Command.run(["git", "status", "--porcelain", "--", "Sources/EventSelect", "Sources/CEventSelect", "Package.swift"],
-                            directory: options.root, timeoutSeconds: 10) { dirty.append($0.trimmed()) }
+    _ = try? await Command.run(["git", "rev-parse", "--short", "HEAD"], directory: options.root, timeoutSeconds: 10) {
+        head = $0
+    }
+    _ = try? await Command.run(
+        ["git", "status", "--porcelain", "--", "Sources/EventSelect", "Sources/CEventSelect", "Package.swift"],
+        directory: options.root, timeoutSeconds: 10
+    ) { dirty.append($0.trimmed()) }
     guard !head.isEmpty else { return "unknown (not a git work tree)" }
-    return dirty.isEmpty ? "commit \(head), library sources clean"
+    return dirty.isEmpty
+        ? "commit \(head), library sources clean"
         : "commit \(head) plus uncommitted changes to \(dirty.count) library file(s): \(dirty.prefix(12).joined(separator: ", "))"
 }
 let measuredSource = await sourceState()
@@ -200,8 +219,10 @@ if options.runPeers {
 for result in peerResults { output(result.json) }
 
 let totalSeconds = Double(Clock.now() - started) / 1e9
-let report = Report(options: options, results: results, peers: peerResults, notes: notes,
-                    seconds: totalSeconds, backends: backendsRun, loadAtStart: loadAtStart, sourceState: measuredSource).markdown()
+let report = Report(
+    options: options, results: results, peers: peerResults, notes: notes,
+    seconds: totalSeconds, backends: backendsRun, loadAtStart: loadAtStart, sourceState: measuredSource
+).markdown()
 output(report)
 let outputPath = options.output ?? options.root + "/BENCHMARKS.md"
 // A run that measured nothing (every configuration failed, peers skipped) must not replace a

@@ -21,25 +21,26 @@ struct EchoDemo {
         let latencies = Mutex(LatencyHistogram())
         var clientThreads: [Thread] = []
         for _ in 0..<clients {
-            clientThreads.append(Thread {
-                do {
-                    let fd = try Net.connect(address)
-                    defer { _ = Glibc.close(fd) }
-                    var buffer = [UInt8](repeating: 0, count: 64)
-                    let request = [UInt8](repeating: 0x61, count: 32)
-                    var mine = LatencyHistogram()
-                    while !stop.load(ordering: .relaxed) {
-                        let start = Clock.now()
-                        try Net.sendAll(fd, request)
-                        try Net.readExactly(fd, &buffer, count: 32)
-                        mine.record(nanoseconds: Clock.now() - start)
-                        roundTrips.add(1, ordering: .relaxed)
+            clientThreads.append(
+                Thread {
+                    do {
+                        let fd = try Net.connect(address)
+                        defer { _ = Glibc.close(fd) }
+                        var buffer = [UInt8](repeating: 0, count: 64)
+                        let request = [UInt8](repeating: 0x61, count: 32)
+                        var mine = LatencyHistogram()
+                        while !stop.load(ordering: .relaxed) {
+                            let start = Clock.now()
+                            try Net.sendAll(fd, request)
+                            try Net.readExactly(fd, &buffer, count: 32)
+                            mine.record(nanoseconds: Clock.now() - start)
+                            roundTrips.add(1, ordering: .relaxed)
+                        }
+                        latencies.withLock { $0.add(mine) }
+                    } catch {
+                        print("client: \(error)")
                     }
-                    latencies.withLock { $0.add(mine) }
-                } catch {
-                    print("client: \(error)")
-                }
-            })
+                })
         }
         var counts = EventCounts()
         let server = Thread {
@@ -68,7 +69,9 @@ struct EchoDemo {
         let total = roundTrips.load(ordering: .relaxed)
         print("done: \(total) round trips, \(Int(Double(total) / seconds)) per second")
         if latency.count > 0 {
-            print("latency: p50 \(format1(latency.microseconds(atPercentile: 50))) us, p99 \(format1(latency.microseconds(atPercentile: 99))) us")
+            print(
+                "latency: p50 \(format1(latency.microseconds(atPercentile: 50))) us, p99 \(format1(latency.microseconds(atPercentile: 99))) us"
+            )
         }
         print("server saw: \(counts)")
     }
@@ -105,7 +108,9 @@ struct EchoDemo {
                 while true {
                     let n = try? buffer.withUnsafeMutableBytes { try notifier.receive(socket, into: $0, flags: 0) }
                     guard let n, n > 0 else { break }
-                    _ = try buffer.withUnsafeBytes { try notifier.send(socket, UnsafeRawBufferPointer(rebasing: $0[0..<n]), flags: 0) }
+                    _ = try buffer.withUnsafeBytes {
+                        try notifier.send(socket, UnsafeRawBufferPointer(rebasing: $0[0..<n]), flags: 0)
+                    }
                     if n < buffer.count { break }
                 }
             }

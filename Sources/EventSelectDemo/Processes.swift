@@ -94,7 +94,8 @@ final class WorkerHandle: @unchecked Sendable {
     /// Spawns `path worker <index> <extra...>` with pipes on stdin and stdout (stderr inherited).
     init(index: Int, path: String, arguments: [String], environment: [String]) throws {
         self.index = index
-        child = try ChildProcess(path: path, arguments: ["worker", String(index)] + arguments, environment: environment)
+        child = try ChildProcess(
+            path: path, arguments: ["worker", String(index)] + arguments, environment: environment)
         reader = Thread { [self] in self.collect() }
     }
 

@@ -68,10 +68,16 @@ struct SharedDemo {
 
     func run() -> Never {
         signal(SIGPIPE, SIG_IGN)
-        guard workers >= 2 else { SharedDemo.abort("--workers must be at least 2 (the cancellation check needs two processes)") }
-        guard workers <= 255, clients >= 1, seconds > 0, reconnect >= 1 else { SharedDemo.abort("bad option value (see --help)") }
+        guard workers >= 2 else {
+            SharedDemo.abort("--workers must be at least 2 (the cancellation check needs two processes)")
+        }
+        guard workers <= 255, clients >= 1, seconds > 0, reconnect >= 1 else {
+            SharedDemo.abort("bad option value (see --help)")
+        }
         let notifier: Notifier
-        do { notifier = try Notifier(backend: backend) } catch { SharedDemo.abort("cannot create the \(backend) notifier: \(error)") }
+        do { notifier = try Notifier(backend: backend) } catch {
+            SharedDemo.abort("cannot create the \(backend) notifier: \(error)")
+        }
         let backendName = notifier.backend == .ioUring ? "io_uring" : "epoll"
 
         // 1. Workers first, before any other descriptor exists that could leak into them.
@@ -81,7 +87,8 @@ struct SharedDemo {
         for index in 0..<workers {
             let mode = mixed && index % 2 == 1 ? "event" : "message"
             do {
-                SharedDemo.handles.append(try WorkerHandle(index: index, path: path, arguments: ["--mode", mode], environment: environment))
+                SharedDemo.handles.append(
+                    try WorkerHandle(index: index, path: path, arguments: ["--mode", mode], environment: environment))
             } catch {
                 SharedDemo.abort("cannot spawn worker \(index): \(error)")
             }
@@ -90,7 +97,8 @@ struct SharedDemo {
         var readyLines: [String] = []
         for handle in handles {
             guard let line = handle.expect("ready", within: 5_000) else {
-                SharedDemo.abort("worker \(handle.index) (pid \(handle.pid)) did not report ready within 5 s \(handle.errors)")
+                SharedDemo.abort(
+                    "worker \(handle.index) (pid \(handle.pid)) did not report ready within 5 s \(handle.errors)")
             }
             readyLines.append(line)
         }
@@ -112,11 +120,17 @@ struct SharedDemo {
         for line in readyLines {
             let words = line.split(separator: " ")
             if words.count >= 5 {
-                print("  worker \(words[1]): pid \(words[2]), backend \(words[3]), \(words[4] == "event" ? "eventSelect + waitAny" : "asyncSelect window procedure")")
+                print(
+                    "  worker \(words[1]): pid \(words[2]), backend \(words[3]), \(words[4] == "event" ? "eventSelect + waitAny" : "asyncSelect window procedure")"
+                )
             }
         }
-        print("  \(clients) clients x \(Shared.requestSize)-byte request/response for \(format1(seconds)) s, reconnecting every \(reconnect) requests")
-        print("  every connection: accept -> duplicateSocket(for: worker) -> info over a pipe -> close; the worker imports it")
+        print(
+            "  \(clients) clients x \(Shared.requestSize)-byte request/response for \(format1(seconds)) s, reconnecting every \(reconnect) requests"
+        )
+        print(
+            "  every connection: accept -> duplicateSocket(for: worker) -> info over a pipe -> close; the worker imports it"
+        )
         print("")
 
         let state = DemoState(workers: workers, clients: clients)
@@ -126,7 +140,8 @@ struct SharedDemo {
             var next = 0
             do {
                 while !state.stop.load(ordering: .acquiring) {
-                    guard let index = try SocketEvent.waitAny([acceptEvent, stopEvent], timeout: .milliseconds(200)) else { continue }
+                    guard let index = try SocketEvent.waitAny([acceptEvent, stopEvent], timeout: .milliseconds(200))
+                    else { continue }
                     if index == 1 { break }
                     let record = try notifier.enumNetworkEvents(listener, resetting: acceptEvent)
                     guard record.events.contains(.accept) else { continue }
@@ -156,9 +171,10 @@ struct SharedDemo {
         let reconnect = self.reconnect
         let workerCount = workers
         for slot in state.slots {
-            clientThreads.append(Thread {
-                SharedDemo.client(address, slot: slot, state: state, reconnect: reconnect, workers: workerCount)
-            })
+            clientThreads.append(
+                Thread {
+                    SharedDemo.client(address, slot: slot, state: state, reconnect: reconnect, workers: workerCount)
+                })
         }
 
         // 5. The live table, once per second.
@@ -184,9 +200,12 @@ struct SharedDemo {
             }
             let handed = state.handed.withLock { $0 }
             var row = pad("\(tick)s", 4) + " |"
-            row += (0..<workers).map { pad("\(handed[$0] - lastHanded[$0])", 9) + pad("\(served[$0])", 7) }.joined(separator: " |")
+            row += (0..<workers).map { pad("\(handed[$0] - lastHanded[$0])", 9) + pad("\(served[$0])", 7) }.joined(
+                separator: " |")
             row += " |" + pad("\(Int(Double(latencies.count) / max(elapsed, 0.001)))", 8)
-            row += pad(format1(latencies.microseconds(atPercentile: 50)), 8) + pad(format1(latencies.microseconds(atPercentile: 99)), 8)
+            row +=
+                pad(format1(latencies.microseconds(atPercentile: 50)), 8)
+                + pad(format1(latencies.microseconds(atPercentile: 99)), 8)
             print(row)
             lastHanded = handed
             tick += 1
@@ -216,13 +235,20 @@ struct SharedDemo {
         let duration = Double(loadEnded - started) / 1e9
         let handed = state.handed.withLock { $0 }
         print("")
-        print("summary: \(all.count) requests in \(format1(duration)) s = \(Int(Double(all.count) / duration)) requests/s")
-        print("  latency: p50 \(format1(all.microseconds(atPercentile: 50))) us, p99 \(format1(all.microseconds(atPercentile: 99))) us, p99.9 \(format1(all.microseconds(atPercentile: 99.9))) us")
-        print("  connections accepted and handed off: \(state.connections.load(ordering: .relaxed)) (per worker: \(handed.map(String.init).joined(separator: ", ")))")
+        print(
+            "summary: \(all.count) requests in \(format1(duration)) s = \(Int(Double(all.count) / duration)) requests/s"
+        )
+        print(
+            "  latency: p50 \(format1(all.microseconds(atPercentile: 50))) us, p99 \(format1(all.microseconds(atPercentile: 99))) us, p99.9 \(format1(all.microseconds(atPercentile: 99.9))) us"
+        )
+        print(
+            "  connections accepted and handed off: \(state.connections.load(ordering: .relaxed)) (per worker: \(handed.map(String.init).joined(separator: ", ")))"
+        )
 
         // 7. The cancellation check (docs/SEMANTICS.md rule 20).
         print("")
-        let passed = SharedDemo.cancellationCheck(notifier, listener, acceptEvent, address, a: handles[0], b: handles[1])
+        let passed = SharedDemo.cancellationCheck(
+            notifier, listener, acceptEvent, address, a: handles[0], b: handles[1])
 
         // 8. Shutdown: close the workers' stdin; they report their totals and exit.
         try? notifier.close(listener)
@@ -235,7 +261,9 @@ struct SharedDemo {
             if status != "exit 0" { clean = false }
             let words = stats?.split(separator: " ") ?? []
             if words.count == 4 {
-                totals.append("w\(handle.index): imported \(words[1])/\(handed[handle.index]), served \(words[2]), closed \(words[3]) (\(status))")
+                totals.append(
+                    "w\(handle.index): imported \(words[1])/\(handed[handle.index]), served \(words[2]), closed \(words[3]) (\(status))"
+                )
                 if Int(words[1]) != handed[handle.index] { clean = false }
             } else {
                 totals.append("w\(handle.index): no totals (\(status))")
@@ -245,7 +273,9 @@ struct SharedDemo {
         print("workers: " + totals.joined(separator: "; "))
         if !passed { exit(1) }
         if !clean {
-            print("eventselect-demo: FAILED: a worker did not import every connection handed to it or did not exit cleanly")
+            print(
+                "eventselect-demo: FAILED: a worker did not import every connection handed to it or did not exit cleanly"
+            )
             exit(1)
         }
         exit(0)
@@ -275,7 +305,9 @@ struct SharedDemo {
                 if state.stop.load(ordering: .relaxed) { break }
                 sequence &+= 1
                 request[0] = 0xFF
-                for index in 1..<Shared.requestSize { request[index] = UInt8(truncatingIfNeeded: sequence >> (8 * UInt64(index % 8)) &+ UInt64(index)) }
+                for index in 1..<Shared.requestSize {
+                    request[index] = UInt8(truncatingIfNeeded: sequence >> (8 * UInt64(index % 8)) &+ UInt64(index))
+                }
                 let start = Clock.now()
                 do {
                     try Net.sendAll(fd, request)
@@ -308,7 +340,9 @@ struct SharedDemo {
         _ notifier: Notifier, _ listener: FileDescriptor, _ acceptEvent: SocketEvent, _ address: SocketAddress,
         a: WorkerHandle, b: WorkerHandle
     ) -> Bool {
-        print("cancellation check (docs/SEMANTICS.md rule 20): probe connection shared by worker \(a.index) (A, pid \(a.pid)) and worker \(b.index) (B, pid \(b.pid))")
+        print(
+            "cancellation check (docs/SEMANTICS.md rule 20): probe connection shared by worker \(a.index) (A, pid \(a.pid)) and worker \(b.index) (B, pid \(b.pid))"
+        )
         var steps: [String] = []
         func step(_ text: String) {
             steps.append(text)
@@ -323,7 +357,9 @@ struct SharedDemo {
         defer { Glibc.close(client) }
         let server: FileDescriptor
         do {
-            guard try SocketEvent.waitAny([acceptEvent], timeout: .seconds(2)) != nil else { return failed("no FD_ACCEPT for the probe within 2 s") }
+            guard try SocketEvent.waitAny([acceptEvent], timeout: .seconds(2)) != nil else {
+                return failed("no FD_ACCEPT for the probe within 2 s")
+            }
             _ = try notifier.enumNetworkEvents(listener, resetting: acceptEvent)
             server = try notifier.accept(listener)
         } catch {
@@ -341,20 +377,30 @@ struct SharedDemo {
         step("acceptor: duplicateSocket(probe, for: A) and (for: B), then closed its own descriptor")
 
         do { try a.send(.probeAsync, infoA.bytes) } catch { return failed("sending to A: \(error)") }
-        guard let selectedA = a.expect("probe selected", within: 2_000) else { return failed("worker A did not import and select the probe within 2 s \(a.errors)") }
+        guard let selectedA = a.expect("probe selected", within: 2_000) else {
+            return failed("worker A did not import and select the probe within 2 s \(a.errors)")
+        }
         step("A: socket(from:) + asyncSelect(probe, queue, WM_PROBE, [.read]) -> \(selectedA)")
 
         do { try Net.sendAll(client, [0x41]) } catch { return failed("probe send: \(error)") }
-        guard let readA = a.expect("probe", within: 2_000) else { return failed("worker A got no FD_READ for the probe within 2 s (byte 0x41 sent)") }
-        guard readA.hasPrefix("probe read 65") else { return failed("worker A, expected FD_READ with byte 65: \(readA)") }
+        guard let readA = a.expect("probe", within: 2_000) else {
+            return failed("worker A got no FD_READ for the probe within 2 s (byte 0x41 sent)")
+        }
+        guard readA.hasPrefix("probe read 65") else {
+            return failed("worker A, expected FD_READ with byte 65: \(readA)")
+        }
         step("client sent 0x41 -> A: FD_READ message, received it (\(readA))")
 
         do { try b.send(.probeEvent, infoB.bytes) } catch { return failed("sending to B: \(error)") }
-        guard let selectedB = b.expect("probe selected", within: 2_000) else { return failed("worker B did not import and select the probe within 2 s \(b.errors)") }
+        guard let selectedB = b.expect("probe selected", within: 2_000) else {
+            return failed("worker B did not import and select the probe within 2 s \(b.errors)")
+        }
         step("B: socket(from:) + eventSelect(probe, event, [.read]) -> \(selectedB) (replaces A's selection)")
 
         do { try a.send(.probeQuiet, Frame.milliseconds(1_000)) } catch { return failed("sending to A: \(error)") }
-        guard a.expect("probe watching", within: 2_000) != nil else { return failed("worker A did not start watching within 2 s") }
+        guard a.expect("probe watching", within: 2_000) != nil else {
+            return failed("worker A did not start watching within 2 s")
+        }
         do { try Net.sendAll(client, [0x42]) } catch { return failed("probe send: \(error)") }
         do { try b.send(.probeWait, Frame.milliseconds(2_000)) } catch { return failed("sending to B: \(error)") }
         guard let readB = b.expect("probe", within: 3_000) else { return failed("worker B did not answer within 3 s") }
@@ -366,7 +412,9 @@ struct SharedDemo {
             problems.append("worker B, expected FD_READ with byte 66 (waitAny + enumNetworkEvents), got: \(readB)")
         }
         if let quietA {
-            if quietA != "probe quiet 0" { problems.append("worker A still got messages for the probe after B's selection: \(quietA)") }
+            if quietA != "probe quiet 0" {
+                problems.append("worker A still got messages for the probe after B's selection: \(quietA)")
+            }
         } else {
             problems.append("worker A did not finish its 1 s watch within 3 s")
         }

@@ -109,9 +109,11 @@ final class Worker: @unchecked Sendable {
                 guard let fd = importSocket(payload) else { continue }
                 command(.probeEvent(fd), socket: fd)
             case .probeWait:
-                command(.probeWait(milliseconds: Frame.decodeMilliseconds(payload)), socket: FileDescriptor(rawValue: -1))
+                command(
+                    .probeWait(milliseconds: Frame.decodeMilliseconds(payload)), socket: FileDescriptor(rawValue: -1))
             case .probeQuiet:
-                command(.probeQuiet(milliseconds: Frame.decodeMilliseconds(payload)), socket: FileDescriptor(rawValue: -1))
+                command(
+                    .probeQuiet(milliseconds: Frame.decodeMilliseconds(payload)), socket: FileDescriptor(rawValue: -1))
             case nil:
                 IO.report("error unknown frame type \(header[0])")
             }
@@ -201,7 +203,10 @@ final class Worker: @unchecked Sendable {
             guard let index = try SocketEvent.waitAny([wake] + events, timeout: .milliseconds(100)) else { continue }
             if index == 0 {
                 wake.reset()
-                for fd in imports.withLock({ list -> [FileDescriptor] in defer { list = [] }; return list }) {
+                for fd in imports.withLock({ list -> [FileDescriptor] in
+                    defer { list = [] }
+                    return list
+                }) {
                     let event = try SocketEvent()
                     try notifier.eventSelect(fd, event, [.read, .close])
                     sockets.append(fd)
@@ -272,7 +277,10 @@ final class Worker: @unchecked Sendable {
     // MARK: the probe (the cross-process cancellation check)
 
     private func runCommands() throws {
-        for command in mailbox.withLock({ list -> [WorkerCommand] in defer { list = [] }; return list }) {
+        for command in mailbox.withLock({ list -> [WorkerCommand] in
+            defer { list = [] }
+            return list
+        }) {
             switch command {
             case .probeAsync(let fd):
                 guard !eventMode else {
@@ -300,7 +308,9 @@ final class Worker: @unchecked Sendable {
                 let record = try notifier.enumNetworkEvents(probe, resetting: probeEvent)
                 if record.events.contains(.read) {
                     let byte = receiveProbeByte(probe)
-                    IO.report("probe read \(byte.map(String.init) ?? "none") events=0x\(String(record.events.rawValue, radix: 16))")
+                    IO.report(
+                        "probe read \(byte.map(String.init) ?? "none") events=0x\(String(record.events.rawValue, radix: 16))"
+                    )
                 } else {
                     IO.report("probe events 0x\(String(record.events.rawValue, radix: 16))")
                 }
@@ -318,7 +328,9 @@ final class Worker: @unchecked Sendable {
         if quietMessages.isEmpty {
             IO.report("probe quiet 0")
         } else {
-            let list = quietMessages.map { "event 0x\(String($0.event.rawValue, radix: 16)) socket \($0.socket.rawValue)" }
+            let list = quietMessages.map {
+                "event 0x\(String($0.event.rawValue, radix: 16)) socket \($0.socket.rawValue)"
+            }
             IO.report("probe quiet \(quietMessages.count) \(list.joined(separator: ", "))")
         }
     }

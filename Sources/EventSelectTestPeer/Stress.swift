@@ -23,11 +23,15 @@ func residentKiB() -> Int {
     defer { fclose(file) }
     var size = 0
     var resident = 0
-    guard withUnsafeMutablePointer(to: &size, { sizePointer in
-        withUnsafeMutablePointer(to: &resident) { residentPointer in
-            withVaList([sizePointer, residentPointer]) { vfscanf(file, "%ld %ld", $0) }
-        }
-    }) == 2 else { return -1 }
+    guard
+        withUnsafeMutablePointer(
+            to: &size,
+            { sizePointer in
+                withUnsafeMutablePointer(to: &resident) { residentPointer in
+                    withVaList([sizePointer, residentPointer]) { vfscanf(file, "%ld %ld", $0) }
+                }
+            }) == 2
+    else { return -1 }
     return resident * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
 }
 
@@ -91,7 +95,10 @@ func loadSelect(_ notifier: Notifier, pairs requested: Int) throws -> String {
             }
         }
         guard record.events == expected, record.error(for: expected) == nil else {
-            throw StressFailure(description: "\(step): socket \(socket.rawValue) recorded \(record.events.rawValue), expected \(expected.rawValue)")
+            throw StressFailure(
+                description:
+                    "\(step): socket \(socket.rawValue) recorded \(record.events.rawValue), expected \(expected.rawValue)"
+            )
         }
     }
     for (a, b) in sockets {
@@ -149,7 +156,9 @@ func cycles(_ notifier: Notifier, open: Bool, count: Int) throws -> String {
                 throw StressFailure(description: "round \(round): FD_READ not recorded")
             }
             let record = try notifier.enumNetworkEvents(c, resetting: event)
-            guard record.events == .read else { throw StressFailure(description: "round \(round): recorded \(record.events.rawValue)") }
+            guard record.events == .read else {
+                throw StressFailure(description: "round \(round): recorded \(record.events.rawValue)")
+            }
             try notifier.close(c)
             try notifier.close(d)
         } else {

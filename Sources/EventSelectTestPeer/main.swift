@@ -105,7 +105,6 @@ func unhex(_ text: Substring) -> [UInt8] {
     return bytes
 }
 
-
 /// A Unix socket address: a path, or "@name" for the abstract namespace.
 func unixAddress(_ text: Substring) -> (sockaddr_un, socklen_t) {
     var address = sockaddr_un()
@@ -288,21 +287,29 @@ while let line = readLine() {
             // What an attacker with the info bytes would do: ask the source's doorbell for the
             // descriptor, from a socket of its own, for every plausible claim number.
             let info = unhex(words[2])
-            let nonce = info.count >= 56 ? (0..<8).reduce(UInt64(0)) { $0 | UInt64(info[48 + $1]) << (8 * UInt64($1)) } : 0
+            let nonce =
+                info.count >= 56 ? (0..<8).reduce(UInt64(0)) { $0 | UInt64(info[48 + $1]) << (8 * UInt64($1)) } : 0
             let requester = socket(AF_UNIX, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
             // Where a request of this process for claim 1 would expect its answer (the reply name
             // EventSelect uses), if the directory lets it bind there; else an abstract name.
-            let directory = words[1].first == "@" ? nil : words[1].split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+            let directory =
+                words[1].first == "@"
+                ? nil
+                : words[1].split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
             var bound: CInt = -1
             if let directory {
                 let name = "\(directory)/imp.\(getpid()).\(String(nonce, radix: 16)).1"
                 unlink(name)
                 var (own, ownLength) = unixAddress(Substring(name))
-                bound = withUnsafePointer(to: &own) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(requester, $0, ownLength) } }
+                bound = withUnsafePointer(to: &own) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(requester, $0, ownLength) }
+                }
             }
             if bound != 0 {
                 var (own, ownLength) = unixAddress("@eventselect-attacker.\(getpid())")
-                _ = withUnsafePointer(to: &own) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(requester, $0, ownLength) } }
+                _ = withUnsafePointer(to: &own) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(requester, $0, ownLength) }
+                }
             }
             var failure: CInt = 0
             for attempt in UInt32(0)..<4 {
@@ -328,7 +335,9 @@ while let line = readLine() {
         case "bind":
             let bound = socket(AF_UNIX, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
             var (address, length) = unixAddress(words[1])
-            let rc = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(bound, $0, length) } }
+            let rc = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(bound, $0, length) }
+            }
             if rc == 0 {
                 keptSockets.append(bound)
                 reply("ok")

@@ -119,12 +119,16 @@ func queryAddress(
 }
 
 @_cdecl("eventselect_ws_getsockname")
-public func ws_getsockname(_ s: UInt, _ name: UnsafeMutableRawPointer?, _ namelen: UnsafeMutablePointer<Int32>?) -> Int32 {
+public func ws_getsockname(_ s: UInt, _ name: UnsafeMutableRawPointer?, _ namelen: UnsafeMutablePointer<Int32>?)
+    -> Int32
+{
     queryAddress(s, name, namelen, { Glibc.getsockname($0, $1, $2) }, unbound: true)
 }
 
 @_cdecl("eventselect_ws_getpeername")
-public func ws_getpeername(_ s: UInt, _ name: UnsafeMutableRawPointer?, _ namelen: UnsafeMutablePointer<Int32>?) -> Int32 {
+public func ws_getpeername(_ s: UInt, _ name: UnsafeMutableRawPointer?, _ namelen: UnsafeMutablePointer<Int32>?)
+    -> Int32
+{
     queryAddress(s, name, namelen, { Glibc.getpeername($0, $1, $2) }, unbound: false)
 }
 
@@ -158,7 +162,9 @@ public func ws_gethostname(_ name: UnsafeMutablePointer<CChar>?, _ length: Int32
     guard Startup.check() else { return SOCKET_ERROR }
     guard let name, length > 0 else { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
     var buffer = [CChar](repeating: 0, count: 256)
-    guard Glibc.gethostname(&buffer, buffer.count) == 0 else { return fail(wsaCode(Errno(rawValue: errno)), SOCKET_ERROR) }
+    guard Glibc.gethostname(&buffer, buffer.count) == 0 else {
+        return fail(wsaCode(Errno(rawValue: errno)), SOCKET_ERROR)
+    }
     let count = strlen(buffer)
     guard count < Int(length) else { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
     for index in 0...count { name[index] = buffer[index] }

@@ -8,10 +8,14 @@ import SystemPackage
 /// Stands in for the event object or window of a cancelling call (mask 0), which Windows accepts
 /// with any handle, even NULL.
 let cancelEvent: SocketEvent = {
-    do { return try SocketEvent() } catch { fatalError("EventSelectWinsock: no eventfd for the cancel event: \(error)") }
+    do { return try SocketEvent() } catch {
+        fatalError("EventSelectWinsock: no eventfd for the cancel event: \(error)")
+    }
 }()
 let cancelQueue: MessageQueue = {
-    do { return try MessageQueue() } catch { fatalError("EventSelectWinsock: no eventfd for the cancel queue: \(error)") }
+    do { return try MessageQueue() } catch {
+        fatalError("EventSelectWinsock: no eventfd for the cancel queue: \(error)")
+    }
 }()
 
 /// The network-event mask of a call, or nil (WSAEINVAL) for bits outside FD_ALL_EVENTS.
@@ -75,7 +79,9 @@ public func ws_WSAAsyncSelect(_ s: UInt, _ hwnd: UnsafeMutableRawPointer?, _ mes
 }
 
 @_cdecl("eventselect_ws_WSAEnumNetworkEvents")
-public func ws_WSAEnumNetworkEvents(_ s: UInt, _ handle: UnsafeMutableRawPointer?, _ record: UnsafeMutableRawPointer?) -> Int32 {
+public func ws_WSAEnumNetworkEvents(_ s: UInt, _ handle: UnsafeMutableRawPointer?, _ record: UnsafeMutableRawPointer?)
+    -> Int32
+{
     guard Startup.check() else { return SOCKET_ERROR }
     if let problem = socketProblem(s) { return fail(problem, SOCKET_ERROR) }
     // Checked before reading, so that a failing call neither clears the record nor resets the event.
@@ -95,7 +101,9 @@ public func ws_WSAEnumNetworkEvents(_ s: UInt, _ handle: UnsafeMutableRawPointer
         // written only for the events returned; the other entries keep what the caller put there.
         record.store(Int32(bitPattern: result.events.rawValue), at: 0)
         for bit in 0..<6 where result.events.contains(NetworkEvents(rawValue: 1 << bit)) {
-            let code = result.error(for: NetworkEvents(rawValue: 1 << bit)).map { Int32(SocketMessage.winsockCode(for: $0)) }
+            let code = result.error(for: NetworkEvents(rawValue: 1 << bit)).map {
+                Int32(SocketMessage.winsockCode(for: $0))
+            }
             record.store(code ?? 0, at: 4 + bit * 4)
         }
         return 0
@@ -200,7 +208,8 @@ func waitForObjects(
         return false
     }
     do {
-        _ = try WaitSupport.wait(events: objects.map(\.event) + extra, queues: queues, timeout: timeout(milliseconds), until: satisfied)
+        _ = try WaitSupport.wait(
+            events: objects.map(\.event) + extra, queues: queues, timeout: timeout(milliseconds), until: satisfied)
         return outcome
     } catch {
         return fail(wsaCode(error), WAIT_FAILED)

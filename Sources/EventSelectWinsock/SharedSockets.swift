@@ -15,7 +15,9 @@ private enum Carried {
     static let magic: (UInt8, UInt8) = (0x45, 0x53)
 }
 
-private func fillProtocolInfo(_ info: UnsafeMutableRawPointer, size: Int, wide: Bool, fd: CInt, bytes: [UInt8]) -> Int32? {
+private func fillProtocolInfo(_ info: UnsafeMutableRawPointer, size: Int, wide: Bool, fd: CInt, bytes: [UInt8])
+    -> Int32?
+{
     guard bytes.count <= Carried.capacity else { return WinError.wsaENOBUFS }
     func option(_ name: CInt) -> CInt {
         var value: CInt = 0

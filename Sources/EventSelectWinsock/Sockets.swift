@@ -245,7 +245,9 @@ public func ws_recvfrom(
         return fail(WinError.wsaEOPNOTSUPP, SOCKET_ERROR)
     }
     if let problem = socketProblem(s) { return fail(problem, SOCKET_ERROR) }
-    if length < 0 || (isBadPointer(buffer) && length > 0) || (from != nil && (isBadPointer(from) || isBadPointer(fromlen))) {
+    if length < 0 || (isBadPointer(buffer) && length > 0)
+        || (from != nil && (isBadPointer(from) || isBadPointer(fromlen)))
+    {
         return fail(WinError.wsaEFAULT, SOCKET_ERROR)
     }
     var storage = sockaddr_storage()
@@ -265,7 +267,9 @@ public func ws_recvfrom(
     if count < 0 { return fail(wsaCode(Errno(rawValue: code)), SOCKET_ERROR) }
     if count > Int(length) { return fail(10040, SOCKET_ERROR) }  // WSAEMSGSIZE: datagram truncated
     if let from, storageLength > 0 {
-        let problem = withUnsafeBytes(of: storage) { raw in storeAddress(raw.baseAddress!, storageLength, into: from, fromlen) }
+        let problem = withUnsafeBytes(of: storage) { raw in
+            storeAddress(raw.baseAddress!, storageLength, into: from, fromlen)
+        }
         if let problem { return fail(problem, SOCKET_ERROR) }
     } else if let fromlen, from != nil {
         fromlen.pointee = 0
@@ -402,10 +406,14 @@ private func option(_ level: Int32, _ name: Int32) -> (CInt, CInt, OptionKind)? 
 }
 
 @_cdecl("eventselect_ws_setsockopt")
-public func ws_setsockopt(_ s: UInt, _ level: Int32, _ name: Int32, _ value: UnsafeRawPointer?, _ length: Int32) -> Int32 {
+public func ws_setsockopt(_ s: UInt, _ level: Int32, _ name: Int32, _ value: UnsafeRawPointer?, _ length: Int32)
+    -> Int32
+{
     guard Startup.check() else { return SOCKET_ERROR }
     if let problem = socketProblem(s) { return fail(problem, SOCKET_ERROR) }
-    guard let (linuxLevel, linuxName, kind) = option(level, name) else { return fail(WinError.wsaENOPROTOOPT, SOCKET_ERROR) }
+    guard let (linuxLevel, linuxName, kind) = option(level, name) else {
+        return fail(WinError.wsaENOPROTOOPT, SOCKET_ERROR)
+    }
     guard let value, !isBadPointer(value), length >= 1 else { return fail(WinError.wsaEFAULT, SOCKET_ERROR) }
     // Windows reads a BOOL or DWORD option from as many bytes as given, up to four.
     func integer() -> CInt {
@@ -448,7 +456,9 @@ public func ws_getsockopt(
 ) -> Int32 {
     guard Startup.check() else { return SOCKET_ERROR }
     if let problem = socketProblem(s) { return fail(problem, SOCKET_ERROR) }
-    guard let (linuxLevel, linuxName, kind) = option(level, name) else { return fail(WinError.wsaENOPROTOOPT, SOCKET_ERROR) }
+    guard let (linuxLevel, linuxName, kind) = option(level, name) else {
+        return fail(WinError.wsaENOPROTOOPT, SOCKET_ERROR)
+    }
     guard let value, let length, !isBadPointer(value), !isBadPointer(length) else {
         return fail(WinError.wsaEFAULT, SOCKET_ERROR)
     }
@@ -558,7 +568,9 @@ public func ws_select(
     var milliseconds: Int32 = -1
     if let timeout {
         let total = timeout.pointee.tv_sec * 1000 + (timeout.pointee.tv_usec + 999) / 1000
-        guard timeout.pointee.tv_sec >= 0, timeout.pointee.tv_usec >= 0 else { return fail(WinError.wsaEINVAL, SOCKET_ERROR) }
+        guard timeout.pointee.tv_sec >= 0, timeout.pointee.tv_usec >= 0 else {
+            return fail(WinError.wsaEINVAL, SOCKET_ERROR)
+        }
         milliseconds = Int32(clamping: total)
     }
     var rc: CInt

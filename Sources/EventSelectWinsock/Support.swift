@@ -104,7 +104,9 @@ enum Startup {
     /// just closed, and a stale SOCKET would then name an engine descriptor instead of failing.
     static func warmUp() {
         var pair: [CInt] = [-1, -1]
-        guard socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else { return }
+        guard socketpair(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+            return
+        }
         defer { Glibc.close(pair[1]) }
         _ = (cancelEvent, cancelQueue, ThreadQueue.current)
         guard let event = try? SocketEvent(),

@@ -58,7 +58,8 @@ private let currentThreadKey: pthread_key_t = {
 
 @_cdecl("eventselect_ws_CreateThread")
 public func ws_CreateThread(
-    _ attributes: UnsafeMutableRawPointer?, _ stackSize: Int, _ start: ThreadStart?, _ parameter: UnsafeMutableRawPointer?,
+    _ attributes: UnsafeMutableRawPointer?, _ stackSize: Int, _ start: ThreadStart?,
+    _ parameter: UnsafeMutableRawPointer?,
     _ flags: UInt32, _ threadID: UnsafeMutablePointer<UInt32>?
 ) -> UnsafeMutableRawPointer? {
     guard let start else { return fail(WinError.invalidParameter, nil) }

@@ -148,7 +148,9 @@ final class ThreadQueue: Sendable {
     /// The calling thread's queue, created on first use (as Windows creates a thread's queue at
     /// its first user32 call).
     static var current: ThreadQueue? {
-        if let pointer = pthread_getspecific(key) { return Unmanaged<ThreadQueue>.fromOpaque(pointer).takeUnretainedValue() }
+        if let pointer = pthread_getspecific(key) {
+            return Unmanaged<ThreadQueue>.fromOpaque(pointer).takeUnretainedValue()
+        }
         guard let queue = try? ThreadQueue() else { return nil }
         pthread_setspecific(key, Unmanaged.passRetained(queue).toOpaque())
         byThread.withLock { $0[queue.threadID] = queue }
@@ -426,7 +428,8 @@ public func ws_CreateWindowExA(
     _ y: Int32, _ width: Int32, _ height: Int32, _ parent: UnsafeMutableRawPointer?, _ menu: UnsafeMutableRawPointer?,
     _ instance: UnsafeMutableRawPointer?, _ parameter: UnsafeMutableRawPointer?
 ) -> UnsafeMutableRawPointer? {
-    createWindow(exStyle, className, windowName, style, x, y, width, height, parent, menu, instance, parameter, wide: false)
+    createWindow(
+        exStyle, className, windowName, style, x, y, width, height, parent, menu, instance, parameter, wide: false)
 }
 
 @_cdecl("eventselect_ws_CreateWindowExW")
@@ -435,7 +438,8 @@ public func ws_CreateWindowExW(
     _ y: Int32, _ width: Int32, _ height: Int32, _ parent: UnsafeMutableRawPointer?, _ menu: UnsafeMutableRawPointer?,
     _ instance: UnsafeMutableRawPointer?, _ parameter: UnsafeMutableRawPointer?
 ) -> UnsafeMutableRawPointer? {
-    createWindow(exStyle, className, windowName, style, x, y, width, height, parent, menu, instance, parameter, wide: true)
+    createWindow(
+        exStyle, className, windowName, style, x, y, width, height, parent, menu, instance, parameter, wide: true)
 }
 
 /// Destroys a window: WM_DESTROY, then WM_NCDESTROY; its queued messages go with it. A socket still
@@ -452,7 +456,8 @@ public func ws_DestroyWindow(_ hwnd: UnsafeMutableRawPointer?) -> Int32 {
 public func ws_IsWindow(_ hwnd: UnsafeMutableRawPointer?) -> Int32 { Handles.window(hwnd) == nil ? 0 : 1 }
 
 @_cdecl("eventselect_ws_DefWindowProcA")
-public func ws_DefWindowProcA(_ hwnd: UnsafeMutableRawPointer?, _ message: UInt32, _ wParam: UInt, _ lParam: Int) -> Int {
+public func ws_DefWindowProcA(_ hwnd: UnsafeMutableRawPointer?, _ message: UInt32, _ wParam: UInt, _ lParam: Int) -> Int
+{
     switch message {
     case WM_NCCREATE: return 1
     case WM_CLOSE:
@@ -463,7 +468,8 @@ public func ws_DefWindowProcA(_ hwnd: UnsafeMutableRawPointer?, _ message: UInt3
 }
 
 @_cdecl("eventselect_ws_DefWindowProcW")
-public func ws_DefWindowProcW(_ hwnd: UnsafeMutableRawPointer?, _ message: UInt32, _ wParam: UInt, _ lParam: Int) -> Int {
+public func ws_DefWindowProcW(_ hwnd: UnsafeMutableRawPointer?, _ message: UInt32, _ wParam: UInt, _ lParam: Int) -> Int
+{
     ws_DefWindowProcA(hwnd, message, wParam, lParam)
 }
 
@@ -503,7 +509,9 @@ private func filter(_ hwnd: UnsafeMutableRawPointer?, _ thread: ThreadQueue) -> 
 }
 
 @_cdecl("eventselect_ws_GetMessageA")
-public func ws_GetMessageA(_ message: UnsafeMutableRawPointer?, _ hwnd: UnsafeMutableRawPointer?, _ min: UInt32, _ max: UInt32) -> Int32 {
+public func ws_GetMessageA(
+    _ message: UnsafeMutableRawPointer?, _ hwnd: UnsafeMutableRawPointer?, _ min: UInt32, _ max: UInt32
+) -> Int32 {
     guard let message else { return fail(WinError.invalidParameter, -1) }
     guard let thread = ThreadQueue.current else { return fail(WinError.notEnoughMemory, -1) }
     guard let window = filter(hwnd, thread) else { return fail(WinError.invalidWindowHandle, -1) }
@@ -513,12 +521,18 @@ public func ws_GetMessageA(_ message: UnsafeMutableRawPointer?, _ hwnd: UnsafeMu
             fill(message, found)
             return 1
         case .quit(let code):
-            fill(message, QueuedMessage(hwnd: 0, message: WM_QUIT, wParam: UInt(bitPattern: Int(code)), lParam: 0, time: tickCount()))
+            fill(
+                message,
+                QueuedMessage(
+                    hwnd: 0, message: WM_QUIT, wParam: UInt(bitPattern: Int(code)), lParam: 0, time: tickCount()))
             return 0
         case .nothing:
             do {
                 // Bounded by the next timer, whose WM_TIMER the next look generates.
-                _ = try WaitSupport.wait(events: [thread.signal], queues: thread.windowQueues, timeout: thread.nextTimerDelay(hwnd: window, min: min, max: max)) {
+                _ = try WaitSupport.wait(
+                    events: [thread.signal], queues: thread.windowQueues,
+                    timeout: thread.nextTimerDelay(hwnd: window, min: min, max: max)
+                ) {
                     thread.hasNewInput
                 }
             } catch {
@@ -530,7 +544,8 @@ public func ws_GetMessageA(_ message: UnsafeMutableRawPointer?, _ hwnd: UnsafeMu
 
 @_cdecl("eventselect_ws_PeekMessageA")
 public func ws_PeekMessageA(
-    _ message: UnsafeMutableRawPointer?, _ hwnd: UnsafeMutableRawPointer?, _ min: UInt32, _ max: UInt32, _ remove: UInt32
+    _ message: UnsafeMutableRawPointer?, _ hwnd: UnsafeMutableRawPointer?, _ min: UInt32, _ max: UInt32,
+    _ remove: UInt32
 ) -> Int32 {
     guard let message else { return fail(WinError.invalidParameter, 0) }
     guard let thread = ThreadQueue.current else { return fail(WinError.notEnoughMemory, 0) }
@@ -543,7 +558,9 @@ public func ws_PeekMessageA(
         fill(message, found)
         return 1
     case .quit(let code):
-        fill(message, QueuedMessage(hwnd: 0, message: WM_QUIT, wParam: UInt(bitPattern: Int(code)), lParam: 0, time: tickCount()))
+        fill(
+            message,
+            QueuedMessage(hwnd: 0, message: WM_QUIT, wParam: UInt(bitPattern: Int(code)), lParam: 0, time: tickCount()))
         return 1
     case .nothing:
         return 0
@@ -567,11 +584,13 @@ public func ws_DispatchMessageA(_ message: UnsafeRawPointer?) -> Int {
     }
     guard hwnd != nil else { return 0 }
     guard let window = Handles.window(hwnd) else { return fail(WinError.invalidWindowHandle, 0) }
-    return window.call(message.load(at: 8, as: UInt32.self), message.load(at: 16, as: UInt.self), message.load(at: 24, as: Int.self))
+    return window.call(
+        message.load(at: 8, as: UInt32.self), message.load(at: 16, as: UInt.self), message.load(at: 24, as: Int.self))
 }
 
 @_cdecl("eventselect_ws_PostMessageA")
-public func ws_PostMessageA(_ hwnd: UnsafeMutableRawPointer?, _ message: UInt32, _ wParam: UInt, _ lParam: Int) -> Int32 {
+public func ws_PostMessageA(_ hwnd: UnsafeMutableRawPointer?, _ message: UInt32, _ wParam: UInt, _ lParam: Int) -> Int32
+{
     let value = UInt(bitPattern: hwnd)
     let queued = QueuedMessage(hwnd: value, message: message, wParam: wParam, lParam: lParam, time: tickCount())
     if value == 0 {
@@ -610,7 +629,9 @@ public func ws_PostQuitMessage(_ code: Int32) {
 // MARK: timers
 
 @_cdecl("eventselect_ws_SetTimer")
-public func ws_SetTimer(_ hwnd: UnsafeMutableRawPointer?, _ id: UInt, _ elapse: UInt32, _ procedure: UnsafeMutableRawPointer?) -> UInt {
+public func ws_SetTimer(
+    _ hwnd: UnsafeMutableRawPointer?, _ id: UInt, _ elapse: UInt32, _ procedure: UnsafeMutableRawPointer?
+) -> UInt {
     let owner: ThreadQueue
     let handle = UInt(bitPattern: hwnd)
     if hwnd != nil {
@@ -693,7 +714,8 @@ public func ws_MsgWaitForMultipleObjectsEx(
             slice = Swift.min(slice ?? untilTimer, untilTimer)
         }
         let result = waitForObjects(
-            objects, all: flags & 0x1 != 0, milliseconds: slice.map { UInt32(Swift.min($0, 0xFFFF_FFFE)) } ?? 0xFFFF_FFFF,
+            objects, all: flags & 0x1 != 0,
+            milliseconds: slice.map { UInt32(Swift.min($0, 0xFFFF_FFFE)) } ?? 0xFFFF_FFFF,
             queues: wantsPosted ? thread.windowQueues : [], extra: wantsPosted ? [thread.signal] : [], input: input)
         if result != 258 { return result }
         if let deadline, monotonicMilliseconds() >= deadline { return result }

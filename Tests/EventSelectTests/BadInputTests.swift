@@ -178,7 +178,9 @@ private func expectEveryCallThrows(
         }
         #expect(throws: Errno.invalidArgument) { try n.setBlocking(a, true) }
         // Rejected enumNetworkEvents on other descriptors neither reset e1 nor touched the record.
-        #expect(throws: Errno.badFileDescriptor) { _ = try n.enumNetworkEvents(FileDescriptor(rawValue: -1), resetting: e1) }
+        #expect(throws: Errno.badFileDescriptor) {
+            _ = try n.enumNetworkEvents(FileDescriptor(rawValue: -1), resetting: e1)
+        }
         #expect(e1.isSet)
         #expect(try SocketEvent.waitAny([e2], timeout: .zero) == nil)
         #expect(try n.enumNetworkEvents(a, resetting: e1).events == [.read])

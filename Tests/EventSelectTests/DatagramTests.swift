@@ -31,7 +31,9 @@ private func sendDatagram(_ to: sockaddr_in, count: Int) throws {
     let bytes = [UInt8](repeating: 7, count: count)
     let sent = withUnsafePointer(to: &address) { pointer in
         pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-            bytes.withUnsafeBytes { sendto(sender.rawValue, $0.baseAddress, count, 0, sa, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            bytes.withUnsafeBytes {
+                sendto(sender.rawValue, $0.baseAddress, count, 0, sa, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
     }
     guard sent == count else { throw Errno(rawValue: errno) }

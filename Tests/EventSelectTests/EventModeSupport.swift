@@ -97,7 +97,9 @@ func evUnconnectedStreamSocket(_ kind: PairKind) throws -> FileDescriptor {
 /// poll(2) for `events` on `fd`, bounded.
 func evPoll(_ fd: FileDescriptor, _ events: CInt = CInt(POLLIN), timeout: Duration = mustHappen) -> Bool {
     var pfd = pollfd(fd: fd.rawValue, events: Int16(events), revents: 0)
-    let ms = timeout == .zero ? 0 : CInt(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+    let ms =
+        timeout == .zero
+        ? 0 : CInt(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
     return poll(&pfd, 1, ms) == 1
 }
 
@@ -128,7 +130,9 @@ func evDrain(_ fd: FileDescriptor, count: Int) throws {
     var buffer = [UInt8](repeating: 0, count: 65536)
     while left > 0 {
         guard evPoll(fd, CInt(POLLIN)) else { throw SocketError(description: "drain: \(left) bytes never came") }
-        let n = buffer.withUnsafeMutableBytes { recv(fd.rawValue, $0.baseAddress, min(left, 65536), CInt(MSG_DONTWAIT)) }
+        let n = buffer.withUnsafeMutableBytes {
+            recv(fd.rawValue, $0.baseAddress, min(left, 65536), CInt(MSG_DONTWAIT))
+        }
         if n < 0 && (errno == EAGAIN || errno == EINTR) { continue }
         guard n > 0 else { throw SocketError(description: "drain: recv \(n) errno \(errno)") }
         left -= n

@@ -27,10 +27,12 @@ private final class ThreadBox: @unchecked Sendable {
 private func spawnThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
     let context = Unmanaged.passRetained(ThreadBox(body)).toOpaque()
     var thread = pthread_t()
-    let rc = pthread_create(&thread, nil, { context in
-        Unmanaged<ThreadBox>.fromOpaque(context!).takeRetainedValue().body()
-        return nil
-    }, context)
+    let rc = pthread_create(
+        &thread, nil,
+        { context in
+            Unmanaged<ThreadBox>.fromOpaque(context!).takeRetainedValue().body()
+            return nil
+        }, context)
     precondition(rc == 0, "pthread_create: \(rc)")
     return thread
 }
@@ -58,7 +60,9 @@ private func spawnThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
     @Test(arguments: testBackends)
     func severalProcessesThroughOneRegistry(backend: NotifierBackend) throws {
         let registry = try PrivateRegistry()
-        let peers = try (0..<3).map { _ in try faultPeer(backend, environment: registry.environment(slots: longTests ? 131_072 : 8192)) }
+        let peers = try (0..<3).map { _ in
+            try faultPeer(backend, environment: registry.environment(slots: longTests ? 131_072 : 8192))
+        }
         let start = ContinuousClock.now
         for peer in peers { try peer.begin("load-select \(longTests ? 0 : 500)") }
         var total = 0
@@ -166,9 +170,13 @@ private func spawnThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
         // The process's lasting descriptors (registry, kick channel) exist before counting.
         let (a, _) = try twoNumbers(try peer.call("pair"))
         try peer.ok("select-event \(a) 1")
-        for (command, count) in [("cycles-select", longTests ? 1_000_000 : 50_000), ("cycles-open", longTests ? 100_000 : 5000)] {
+        for (command, count) in [
+            ("cycles-select", longTests ? 1_000_000 : 50_000), ("cycles-open", longTests ? 100_000 : 5000),
+        ] {
             let figures = try okNumbers(try peer.call("\(command) \(count)", timeout: .seconds(longTests ? 900 : 120)))
-            print("\(command) \(count) \(backend): fds \(figures[0]) -> \(figures[1]), RSS \(figures[2]) -> \(figures[3]) KiB, \(figures[4]) ms")
+            print(
+                "\(command) \(count) \(backend): fds \(figures[0]) -> \(figures[1]), RSS \(figures[2]) -> \(figures[3]) KiB, \(figures[4]) ms"
+            )
             #expect(figures[1] == figures[0], "\(command): descriptors \(figures[0]) -> \(figures[1])")
             // (Not under AddressSanitizer: its quarantine keeps freed memory resident on purpose.)
             if getenv("ASAN_OPTIONS") == nil {
@@ -188,7 +196,9 @@ private func echoClient(_ address: sockaddr_in, size: Int, seed: UInt8) -> Strin
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var address = address
     let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
     }
     guard connected == 0 else { return "connect: errno \(errno)" }
     let payload = (0..<size).map { UInt8(truncatingIfNeeded: Int(seed) &+ $0) }
@@ -207,5 +217,6 @@ private func echoClient(_ address: sockaddr_in, size: Int, seed: UInt8) -> Strin
         guard n > 0 else { return "recv: errno \(errno) after \(echoed.count) of \(size)" }
         echoed += buffer[..<n]
     }
-    return echoed == payload ? nil : "echo: \(echoed.count) bytes of \(size), content \(echoed.count == size ? "differs" : "short")"
+    return echoed == payload
+        ? nil : "echo: \(echoed.count) bytes of \(size), content \(echoed.count == size ? "differs" : "short")"
 }

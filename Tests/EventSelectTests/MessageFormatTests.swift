@@ -69,16 +69,19 @@ func rule7_onePerEvent_fieldsAndLParam(backend: NotifierBackend, kind: PairKind)
     let q = try MessageQueue()
 
     try n.asyncSelect(a, q, message: wmSocket, [.read, .write, .close])
-    expectMessage(try q.next(timeout: mustHappen), message: wmSocket, socket: a, event: .write, error: nil, winsockCode: 0)
+    expectMessage(
+        try q.next(timeout: mustHappen), message: wmSocket, socket: a, event: .write, error: nil, winsockCode: 0)
     #expect(drain(q).isEmpty)
 
     try rawSend(b, count: 3)
-    expectMessage(try q.next(timeout: mustHappen), message: wmSocket, socket: a, event: .read, error: nil, winsockCode: 0)
+    expectMessage(
+        try q.next(timeout: mustHappen), message: wmSocket, socket: a, event: .read, error: nil, winsockCode: 0)
     #expect(drain(q).isEmpty)
 
     closeQuietly(b)
     bOpen = false
-    expectMessage(try q.next(timeout: mustHappen), message: wmSocket, socket: a, event: .close, error: nil, winsockCode: 0)
+    expectMessage(
+        try q.next(timeout: mustHappen), message: wmSocket, socket: a, event: .close, error: nil, winsockCode: 0)
     #expect(drain(q).isEmpty, "end of stream is never FD_READ; FD_WRITE not re-posted")
 }
 
@@ -155,7 +158,8 @@ func rule2_oobMessage(backend: NotifierBackend) throws {
     try n.asyncSelect(a, q, message: wmSocket, [.oob])
     #expect(drain(q).isEmpty)
     try rawSend(b, count: 1, flags: CInt(MSG_OOB))
-    expectMessage(try q.next(timeout: mustHappen), message: wmSocket, socket: a, event: .oob, error: nil, winsockCode: 0)
+    expectMessage(
+        try q.next(timeout: mustHappen), message: wmSocket, socket: a, event: .oob, error: nil, winsockCode: 0)
     #expect(drain(q).isEmpty)
 }
 

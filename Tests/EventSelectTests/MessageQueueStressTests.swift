@@ -43,30 +43,34 @@ func queueStress_fourProducersTwoConsumers_everyMessageExactlyOnceInProducerOrde
 
     var threads: [pthread_t] = []
     for c in 0..<consumers {
-        threads.append(startThread {
-            var local: [SocketMessage] = []
-            local.reserveCapacity(total)
-            while taken.load(ordering: .relaxed) < total && ContinuousClock.now < deadline {
-                do {
-                    if let m = try q.next(timeout: .milliseconds(100)) {
-                        local.append(m)
-                        taken.add(1, ordering: .relaxed)
+        threads.append(
+            startThread {
+                var local: [SocketMessage] = []
+                local.reserveCapacity(total)
+                while taken.load(ordering: .relaxed) < total && ContinuousClock.now < deadline {
+                    do {
+                        if let m = try q.next(timeout: .milliseconds(100)) {
+                            local.append(m)
+                            taken.add(1, ordering: .relaxed)
+                        }
+                    } catch {
+                        errors.add(1, ordering: .relaxed)
+                        break
                     }
-                } catch {
-                    errors.add(1, ordering: .relaxed)
-                    break
                 }
-            }
-            let mine = local
-            results.withLock { $0[c] = mine }
-        })
+                let mine = local
+                results.withLock { $0[c] = mine }
+            })
     }
     for p in 0..<producers {
-        threads.append(startThread {
-            for i in 0..<perProducer {
-                q.post(SocketMessage(message: UInt32(p), socket: FileDescriptor(rawValue: CInt(i)), event: .read, error: nil))
-            }
-        })
+        threads.append(
+            startThread {
+                for i in 0..<perProducer {
+                    q.post(
+                        SocketMessage(
+                            message: UInt32(p), socket: FileDescriptor(rawValue: CInt(i)), event: .read, error: nil))
+                }
+            })
     }
     let start = ContinuousClock.now
     for thread in threads { pthread_join(thread, nil) }

@@ -8,7 +8,8 @@ import SystemPackage
 import Testing
 
 private func user(_ n: Int) -> SocketMessage {
-    SocketMessage(message: 0x8000 + UInt32(n), socket: FileDescriptor(rawValue: CInt(1000 + n)), event: .read, error: nil)
+    SocketMessage(
+        message: 0x8000 + UInt32(n), socket: FileDescriptor(rawValue: CInt(1000 + n)), event: .read, error: nil)
 }
 
 /// Whether poll(2) with timeout 0 reports `fd` readable.

@@ -111,7 +111,10 @@ private final class ModelRun {
     private func randomMask(_ connection: Connection) -> UInt32 {
         if connection.listener { return pick([Bits.accept, Bits.accept | Bits.read, Bits.accept | Bits.close]) }
         var allowed: [UInt32] = [Bits.read, Bits.write, Bits.close]
-        if connection.writeShut || model[socket: connection.id].peerClosed { allowed.removeLast(2); allowed.append(Bits.close) }
+        if connection.writeShut || model[socket: connection.id].peerClosed {
+            allowed.removeLast(2)
+            allowed.append(Bits.close)
+        }
         var mask: UInt32 = 0
         for bit in allowed where chance(60) { mask |= bit }
         return mask == 0 ? allowed[0] : mask
@@ -171,9 +174,10 @@ private final class ModelRun {
             var buffer = [UInt8](repeating: 0, count: size)
             let result: Result<Int, Errno>
             do {
-                result = .success(try buffer.withUnsafeMutableBytes { raw in
-                    try notifier.receive(fd, into: raw, flags: peek ? CInt(MSG_PEEK) : 0)
-                })
+                result = .success(
+                    try buffer.withUnsafeMutableBytes { raw in
+                        try notifier.receive(fd, into: raw, flags: peek ? CInt(MSG_PEEK) : 0)
+                    })
             } catch let error as Errno {
                 result = .failure(error)
             }
@@ -186,7 +190,8 @@ private final class ModelRun {
             model[socket: id].bytesReadable += size
             try settleReadable(alias, bytes: model[socket: id].bytesReadable, tcp: connection.tcp)
             model.arrived(id, Bits.read)
-        case 46..<50 where !connection.listener && !connection.writeShut && !socketModel.peerClosed && socketModel.canSend:
+        case 46..<50
+        where !connection.listener && !connection.writeShut && !socketModel.peerClosed && socketModel.canSend:
             let size = pick([1, 500])
             log.append("send(#\(id) fd \(alias), \(size))")
             #expect(try send(notifier, fd, count: size) == size)  // a successful send re-enables nothing (rule 9)
@@ -216,13 +221,18 @@ private final class ModelRun {
         case 58..<61 where !connection.listener && !socketModel.peerClosed && connection.unreadByDriver == 0:
             let abortive = connection.tcp && socketModel.bytesReadable == 0 && chance(40)
             log.append("driver \(abortive ? "reset" : "close")(#\(id))")
-            if abortive { abortiveClose(FileDescriptor(rawValue: connection.driver)) } else { Glibc.close(connection.driver) }
+            if abortive {
+                abortiveClose(FileDescriptor(rawValue: connection.driver))
+            } else {
+                Glibc.close(connection.driver)
+            }
             connections[id]!.driver = -1
             try settlePoll(alias, abortive ? Int16(POLLERR) : Int16(CEventSelect_POLLRDHUP_value))
             model[socket: id].peerClosed = true
             model[socket: id].peerCloseError = abortive ? ECONNABORTED : 0
             model.settle(id)
-        case 61..<63 where !connection.listener && !connection.writeShut && !socketModel.peerClosed && connection.unreadByDriver == 0:
+        case 61..<63
+        where !connection.listener && !connection.writeShut && !socketModel.peerClosed && connection.unreadByDriver == 0:
             log.append("shutdown(#\(id) fd \(alias), SHUT_WR)")
             try notifier.shutdown(fd, how: CInt(SHUT_WR))  // local shutdown never records FD_CLOSE (rule 5)
             connections[id]!.writeShut = true
@@ -231,7 +241,9 @@ private final class ModelRun {
             let info = try notifier.duplicateSocket(fd, for: getpid())
             let copy = try notifier.socket(from: info)
             connections[id]!.aliases.append(copy.rawValue)
-        case 67..<70 where connection.aliases.count > 1 && !tcpClosed(connection) && (socketModel.mask != 0 || connection.peerAlias != nil):
+        case 67..<70
+        where connection.aliases.count > 1 && !tcpClosed(connection)
+            && (socketModel.mask != 0 || connection.peerAlias != nil):
             // (Not while cancelled with only this process holding it: see
             // closingOneDescriptorOfACancelledSocketKeepsItsRecord.)
             log.append("close(#\(id) fd \(alias)) of \(connection.aliases.count)")
@@ -258,13 +270,18 @@ private final class ModelRun {
         }
         if log.count > mark, let traced {
             for line in log[mark...] where line.contains("#\(traced) ") || line.contains("#\(traced))") {
-                let text = "trace step \(steps): \(line) [model: \(model.sockets[traced].map { "mask \($0.mask) pending \($0.pending) reported \($0.reported) bytes \($0.bytesReadable) closed \($0.peerClosed) target \($0.target)" } ?? "gone")]\n"
+                let text =
+                    "trace step \(steps): \(line) [model: \(model.sockets[traced].map { "mask \($0.mask) pending \($0.pending) reported \($0.reported) bytes \($0.bytesReadable) closed \($0.peerClosed) target \($0.target)" } ?? "gone")]\n"
                 _ = Array(text.utf8).withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
             }
         }
         if log.count > mark {
             let last = log[mark]
-            let kind = String(last.prefix { $0 != "(" && $0 != " " || last.hasPrefix("driver") && $0 == " " || last.hasPrefix("peer") && $0 == " " })
+            let kind = String(
+                last.prefix {
+                    $0 != "(" && $0 != " " || last.hasPrefix("driver") && $0 == " "
+                        || last.hasPrefix("peer") && $0 == " "
+                })
             counts[kind, default: 0] += 1
         }
         if log.count > 40 { log.removeFirst(log.count - 40) }
@@ -301,7 +318,9 @@ private final class ModelRun {
         pendingClients.append(client.rawValue)
         model[socket: listener.id].connectionsWaiting += 1
         // Settle: the connection is in the accept queue (TCP_INFO's tcpi_unacked on a listener).
-        try settle("accept queue of \(listener.aliases[0])") { acceptQueueLength(listener.aliases[0]) == pendingClients.count }
+        try settle("accept queue of \(listener.aliases[0])") {
+            acceptQueueLength(listener.aliases[0]) == pendingClients.count
+        }
         model.arrived(listener.id, Bits.accept)
     }
 
@@ -323,13 +342,16 @@ private final class ModelRun {
             let id = nextID
             nextID += 1
             let client = pendingClients.removeFirst()
-            connections[id] = Connection(id: id, tcp: true, listener: false, aliases: [accepted.rawValue], driver: client)
+            connections[id] = Connection(
+                id: id, tcp: true, listener: false, aliases: [accepted.rawValue], driver: client)
             // Non-blocking: inherited from the selected listener, or set here for an unselected one.
             try notifier.setBlocking(accepted, false)
             model.accept(listener.id, newID: id, wParam: accepted.rawValue)
             log.append("  accepted #\(id) fd \(accepted.rawValue)")
         case .failure(let error):
-            guard error == .wouldBlock, waiting == 0 else { throw ModelMismatch(description: "accept: \(error), \(waiting) waiting") }
+            guard error == .wouldBlock, waiting == 0 else {
+                throw ModelMismatch(description: "accept: \(error), \(waiting) waiting")
+            }
             // A failed accept re-enables FD_ACCEPT too (rule 9).
             model.reenable(listener.id, Bits.accept)
         }
@@ -361,7 +383,9 @@ private final class ModelRun {
         case 5..<7:
             log.append("peer enum(#\(id) fd \(peerFD))")
             let answer = try peer.call("enum \(peerFD)").split(separator: " ")
-            guard answer.count == 8, answer[0] == "events" else { throw ModelMismatch(description: "peer enum: \(answer)") }
+            guard answer.count == 8, answer[0] == "events" else {
+                throw ModelMismatch(description: "peer enum: \(answer)")
+            }
             let expected = model.enumerate(id, resetting: peerEventFDs.contains(peerFD) ? 1000 + peerFD : nil)
             try expectRecord(UInt32(answer[1])!, Int32(answer[7])!, expected, "peer enum #\(id)")
         case 7..<9:
@@ -369,7 +393,9 @@ private final class ModelRun {
             log.append("peer receive(#\(id) fd \(peerFD), \(size))")
             let answer = try peer.call("recv \(peerFD) \(size)")
             let result: Result<Int, Errno> =
-                answer.hasPrefix("ok ") ? .success(Int(answer.dropFirst(3))!) : .failure(Errno(rawValue: CInt(answer.split(separator: " ")[1])!))
+                answer.hasPrefix("ok ")
+                ? .success(Int(answer.dropFirst(3))!)
+                : .failure(Errno(rawValue: CInt(answer.split(separator: " ")[1])!))
             try expectReceive(result, id: id, size: size, peek: false)
         default:
             log.append("peer close(#\(id) fd \(peerFD))")
@@ -381,9 +407,14 @@ private final class ModelRun {
 
     // MARK: comparing
 
-    private func expectRecord(_ events: UInt32, _ closeError: Int32, _ expected: (events: UInt32, closeError: Int32), _ what: String) throws {
+    private func expectRecord(
+        _ events: UInt32, _ closeError: Int32, _ expected: (events: UInt32, closeError: Int32), _ what: String
+    ) throws {
         guard events == expected.events, closeError == expected.closeError else {
-            throw ModelMismatch(description: "\(what): EventSelect recorded \(events) (close error \(closeError)), the model \(expected.events) (close error \(expected.closeError))")
+            throw ModelMismatch(
+                description:
+                    "\(what): EventSelect recorded \(events) (close error \(closeError)), the model \(expected.events) (close error \(expected.closeError))"
+            )
         }
     }
 
@@ -428,16 +459,23 @@ private final class ModelRun {
         let any = try SocketEvent.waitAny(events, timeout: .zero)
         let all = try SocketEvent.waitAll(events, timeout: .zero)
         guard any == model.waitAny(ids), all == ids.allSatisfy({ model.isSet($0) }) else {
-            throw ModelMismatch(description: "waitAny \(String(describing: any)) / waitAll \(all) disagree with the model")
+            throw ModelMismatch(
+                description: "waitAny \(String(describing: any)) / waitAll \(all) disagree with the model")
         }
         let expected = model.takeMessages(Self.queueID)
         var actual: [ModelMessage] = []
         for _ in expected {
             guard let message = try queue.next(timeout: mustHappen) else { break }
-            actual.append(ModelMessage(message: message.message, wParam: message.socket.rawValue, event: message.event.rawValue, error: message.error?.rawValue ?? 0))
+            actual.append(
+                ModelMessage(
+                    message: message.message, wParam: message.socket.rawValue, event: message.event.rawValue,
+                    error: message.error?.rawValue ?? 0))
         }
         while let extra = queue.poll() {
-            actual.append(ModelMessage(message: extra.message, wParam: extra.socket.rawValue, event: extra.event.rawValue, error: extra.error?.rawValue ?? 0))
+            actual.append(
+                ModelMessage(
+                    message: extra.message, wParam: extra.socket.rawValue, event: extra.event.rawValue,
+                    error: extra.error?.rawValue ?? 0))
         }
         try compareMessages(actual, expected, "queue")
         guard let peer else { return }
@@ -445,7 +483,8 @@ private final class ModelRun {
             let set = model.isSet(1000 + peerFD)
             let answer = try peer.call("wait \(peerFD) \(set ? 4000 : 0)")
             guard answer == (set ? "set" : "timeout") else {
-                throw ModelMismatch(description: "peer event of fd \(peerFD): \(answer); the model has it \(set ? "set" : "reset")")
+                throw ModelMismatch(
+                    description: "peer event of fd \(peerFD): \(answer); the model has it \(set ? "set" : "reset")")
             }
         }
         let expectedPeer = model.takeMessages(Self.peerQueueID)
@@ -455,8 +494,10 @@ private final class ModelRun {
             let words = answer.split(separator: " ")
             guard words.count == 5, words[0] == "msg" else { break }
             let lParam = UInt32(words[4])!
-            actualPeer.append(ModelMessage(message: UInt32(words[1])!, wParam: Int32(words[2])!, event: UInt32(words[3])!,
-                                           error: lParam >> 16 == 0 ? 0 : (lParam >> 16 == 10053 ? ECONNABORTED : -Int32(lParam >> 16))))
+            actualPeer.append(
+                ModelMessage(
+                    message: UInt32(words[1])!, wParam: Int32(words[2])!, event: UInt32(words[3])!,
+                    error: lParam >> 16 == 0 ? 0 : (lParam >> 16 == 10053 ? ECONNABORTED : -Int32(lParam >> 16))))
         }
         try compareMessages(actualPeer, expectedPeer, "peer queue")
     }
@@ -476,7 +517,9 @@ private final class ModelRun {
     private func settle(_ what: String, _ condition: () -> Bool) throws {
         let deadline = ContinuousClock.now + mustHappen
         while !condition() {
-            guard ContinuousClock.now < deadline else { throw ModelMismatch(description: "kernel did not settle: \(what)") }
+            guard ContinuousClock.now < deadline else {
+                throw ModelMismatch(description: "kernel did not settle: \(what)")
+            }
             var none = pollfd(fd: -1, events: 0, revents: 0)
             _ = poll(&none, 1, 1)  // a 1 ms bounded pause between looks at kernel state
         }
@@ -488,7 +531,9 @@ private final class ModelRun {
 
     private func settlePoll(_ fd: CInt, _ bits: Int16) throws {
         var entry = pollfd(fd: fd, events: bits, revents: 0)
-        guard poll(&entry, 1, 5000) == 1 else { throw ModelMismatch(description: "kernel did not settle: poll \(bits) on \(fd)") }
+        guard poll(&entry, 1, 5000) == 1 else {
+            throw ModelMismatch(description: "kernel did not settle: poll \(bits) on \(fd)")
+        }
     }
 
     private func driverSend(_ fd: CInt, _ count: Int) throws {
@@ -508,7 +553,9 @@ private final class ModelRun {
                 left -= n
                 continue
             }
-            guard ContinuousClock.now < deadline else { throw ModelMismatch(description: "driver read: \(left) of \(count) missing") }
+            guard ContinuousClock.now < deadline else {
+                throw ModelMismatch(description: "driver read: \(left) of \(count) missing")
+            }
             var entry = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             _ = poll(&entry, 1, 100)
         }
@@ -550,8 +597,9 @@ private func runModel(backend: NotifierBackend, twoProcess: Bool, seeds: [UInt64
         do {
             try run.run(steps: steps)
             if getenv("EVENTSELECT_MODEL_STATS") != nil {
-                print("model run \(backend) \(twoProcess ? "two processes" : "one process") seed \(seed): \(run.steps) steps, "
-                    + run.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                print(
+                    "model run \(backend) \(twoProcess ? "two processes" : "one process") seed \(seed): \(run.steps) steps, "
+                        + run.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             }
         } catch {
             Issue.record(
@@ -632,7 +680,9 @@ private func runModel(backend: NotifierBackend, twoProcess: Bool, seeds: [UInt64
         try notifier.close(a)
         try notifier.eventSelect(copy, event, [.write])
         let stillQuiet = try SocketEvent.waitAny([event], timeout: .zero) == nil
-        withKnownIssue("the registration is let go at the close though another descriptor remains", isIntermittent: true) {
+        withKnownIssue(
+            "the registration is let go at the close though another descriptor remains", isIntermittent: true
+        ) {
             #expect(stillQuiet, "FD_WRITE recorded again without a re-enabling call")
         }
     }
@@ -661,7 +711,8 @@ private func runModel(backend: NotifierBackend, twoProcess: Bool, seeds: [UInt64
         #expect(try SocketEvent.waitAny([event], timeout: mustHappen) == 0)
         event.reset()
         #expect(send(b.rawValue, "more", 4, 0) == 4)  // AF_UNIX: queued and signalled before send returns
-        #expect(try SocketEvent.waitAny([event], timeout: .zero) == nil, "FD_READ recorded again though never re-enabled")
+        #expect(
+            try SocketEvent.waitAny([event], timeout: .zero) == nil, "FD_READ recorded again though never re-enabled")
         #expect(try notifier.enumNetworkEvents(a, resetting: event).events == [.read])
     }
 

@@ -74,7 +74,9 @@ final class PeerProcess {
     /// The pid the peer reports (differs from `pid` only if a wrapper had to fork).
     func reportedPID() throws -> pid_t {
         let words = try call("pid").split(separator: " ")
-        guard words.count == 2, let pid = pid_t(words[1]) else { throw SocketError(description: "peer: bad pid answer") }
+        guard words.count == 2, let pid = pid_t(words[1]) else {
+            throw SocketError(description: "peer: bad pid answer")
+        }
         return pid
     }
 
@@ -113,10 +115,12 @@ final class PeerProcess {
 
     /// Imports `info` in the peer; returns the peer's descriptor.
     func importSocket(_ info: SocketProtocolInfo) throws -> Int {
-        try ok("import " + info.bytes.map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
-        }.joined())
+        try ok(
+            "import "
+                + info.bytes.map { byte in
+                    let digits = Array("0123456789abcdef")
+                    return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+                }.joined())
     }
 
     /// Kills the peer and reaps it.
@@ -137,7 +141,8 @@ final class PeerProcess {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { throw SocketError(description: "peer \(pid) did not answer in time") }
             var entry = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
-            let ms = CInt(min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1, 60_000))
+            let ms = CInt(
+                min(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1, 60_000))
             if poll(&entry, 1, ms) <= 0 { continue }
             var chunk = [UInt8](repeating: 0, count: 4096)
             let n = chunk.withUnsafeMutableBytes { read(output, $0.baseAddress, 4096) }

@@ -4,6 +4,12 @@
 // socket an instant longer (epoll takes a transient reference while another thread polls it), so
 // release is awaited, bounded, while the process keeps delivering.
 
+import EventSelect
+import Glibc
+import Synchronization
+import SystemPackage
+import Testing
+
 /// Waits (bounded by `mustHappen`) until `released()` holds, delivering meanwhile.
 func eventually(_ released: () -> Bool) throws -> Bool {
     let deadline = ContinuousClock.now + mustHappen
@@ -14,11 +20,6 @@ func eventually(_ released: () -> Bool) throws -> Bool {
     }
     return true
 }
-import EventSelect
-import Glibc
-import Synchronization
-import SystemPackage
-import Testing
 
 @Suite struct RegistrationLifetimeTests {
     @Test(arguments: testBackends, PairKind.allCases)

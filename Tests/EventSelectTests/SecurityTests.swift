@@ -145,7 +145,8 @@ private func readable(_ fd: FileDescriptor, milliseconds: CInt = 5000) -> Bool {
         }
         try overwrite(file, at: RegistryLayout.exportsOffset, exports)
         let overflow = (0..<RegistryLayout.overflowHolders).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-        try overwrite(file, at: RegistryLayout.stripes + RegistryLayout.stripeCount * RegistryLayout.mutexSize, overflow)
+        try overwrite(
+            file, at: RegistryLayout.stripes + RegistryLayout.stripeCount * RegistryLayout.mutexSize, overflow)
         // The process already using the table goes on (it meets the garbage first), and so does
         // one that opens it now.
         #expect(try first.call("fill 10") == "ok 10 0")
@@ -292,8 +293,12 @@ private func readable(_ fd: FileDescriptor, milliseconds: CInt = 5000) -> Bool {
             }
         }
         #expect(accepted == 0)
-        #expect(throws: Errno.invalidArgument) { try Notifier.shared.socket(from: SocketProtocolInfo(bytes: Array(info.bytes.dropLast()))) }
-        #expect(throws: Errno.invalidArgument) { try Notifier.shared.socket(from: SocketProtocolInfo(bytes: info.bytes + [0])) }
+        #expect(throws: Errno.invalidArgument) {
+            try Notifier.shared.socket(from: SocketProtocolInfo(bytes: Array(info.bytes.dropLast())))
+        }
+        #expect(throws: Errno.invalidArgument) {
+            try Notifier.shared.socket(from: SocketProtocolInfo(bytes: info.bytes + [0]))
+        }
         // The untouched information still imports, once, and is the very socket.
         let fd = try Notifier.shared.socket(from: info)
         defer { close(fd.rawValue) }

@@ -106,11 +106,15 @@ private func waitReadable(_ fd: FileDescriptor) -> Bool {
     }
 
     @Test func rule18_badInput() throws {
-        #expect(throws: Errno.badFileDescriptor) { try Notifier.shared.duplicateSocket(FileDescriptor(rawValue: -1), for: 0) }
+        #expect(throws: Errno.badFileDescriptor) {
+            try Notifier.shared.duplicateSocket(FileDescriptor(rawValue: -1), for: 0)
+        }
         var fds: [CInt] = [0, 0]
         #expect(pipe(&fds) == 0)
         defer { closeQuietly(FileDescriptor(rawValue: fds[0]), FileDescriptor(rawValue: fds[1])) }
-        #expect(throws: Errno.notSocket) { try Notifier.shared.duplicateSocket(FileDescriptor(rawValue: fds[0]), for: getpid()) }
+        #expect(throws: Errno.notSocket) {
+            try Notifier.shared.duplicateSocket(FileDescriptor(rawValue: fds[0]), for: getpid())
+        }
         let (a, b) = try makePair(.unix)
         defer { closeQuietly(a, b) }
         #expect(throws: Errno.invalidArgument) { try Notifier.shared.duplicateSocket(a, for: 0) }

@@ -10,14 +10,14 @@ func w1EventEpoll() {
         "W1 ping-pong round trip, event objects, epoll, AF_UNIX",
         closure: { benchmark, f in
             measured(benchmark) {
-            for _ in benchmark.scaledIterations {
-                do {
-                    try eventStep(f, from: f.a, to: f.b, f.eventB)
-                    try eventStep(f, from: f.b, to: f.a, f.eventA)
-                } catch {
-                    fatalError("W1 event epoll: \(error)")
+                for _ in benchmark.scaledIterations {
+                    do {
+                        try eventStep(f, from: f.a, to: f.b, f.eventB)
+                        try eventStep(f, from: f.b, to: f.a, f.eventA)
+                    } catch {
+                        fatalError("W1 event epoll: \(error)")
+                    }
                 }
-            }
             }
         },
         setup: { () throws -> Fixture in

@@ -10,14 +10,14 @@ func w1Message() {
         "W1 ping-pong round trip, message queue, automatic backend, AF_UNIX",
         closure: { benchmark, f in
             measured(benchmark) {
-            for _ in benchmark.scaledIterations {
-                do {
-                    try messageStep(f, from: f.a, to: f.b)
-                    try messageStep(f, from: f.b, to: f.a)
-                } catch {
-                    fatalError("W1 message: \(error)")
+                for _ in benchmark.scaledIterations {
+                    do {
+                        try messageStep(f, from: f.a, to: f.b)
+                        try messageStep(f, from: f.b, to: f.a)
+                    } catch {
+                        fatalError("W1 message: \(error)")
+                    }
                 }
-            }
             }
         },
         setup: { () throws -> Fixture in

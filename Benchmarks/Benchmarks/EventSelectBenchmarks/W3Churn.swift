@@ -10,14 +10,14 @@ func w3Churn() {
         "W3 churn: eventSelect [.read] + cancel, epoll",
         closure: { benchmark, f in
             measured(benchmark) {
-            for _ in benchmark.scaledIterations {
-                do {
-                    try f.notifier.eventSelect(f.b, f.eventB, [.read])
-                    try f.notifier.eventSelect(f.b, f.eventB, [])
-                } catch {
-                    fatalError("W3 churn: \(error)")
+                for _ in benchmark.scaledIterations {
+                    do {
+                        try f.notifier.eventSelect(f.b, f.eventB, [.read])
+                        try f.notifier.eventSelect(f.b, f.eventB, [])
+                    } catch {
+                        fatalError("W3 churn: \(error)")
+                    }
                 }
-            }
             }
         },
         setup: { () throws -> Fixture in

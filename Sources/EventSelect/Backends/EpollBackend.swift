@@ -59,12 +59,14 @@ final class EpollBackend: Backend {
     /// entry is never modified).
     static let socketInterest =
         UInt32(CEventSelect_POLLIN | CEventSelect_POLLPRI | CEventSelect_POLLOUT | CEventSelect_POLLRDHUP)
-            | CEventSelect_EPOLLET
+        | CEventSelect_EPOLLET
 
     func reap(afterWake: Bool, _ handle: (UInt64, UInt32) -> Void) throws(Errno) -> Int {
         try withUnsafeTemporaryAllocation(of: CEventSelect_readiness.self, capacity: EpollBackend.batch) {
             buffer throws(Errno) -> Int in
-            let count = try syscall { CEventSelect_epoll_wait(epollFD, buffer.baseAddress, CInt(EpollBackend.batch), 0) }
+            let count = try syscall {
+                CEventSelect_epoll_wait(epollFD, buffer.baseAddress, CInt(EpollBackend.batch), 0)
+            }
             for index in 0..<Int(count) { handle(buffer[index].token, buffer[index].events) }
             return Int(count)
         }

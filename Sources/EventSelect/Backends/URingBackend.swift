@@ -114,7 +114,9 @@ final class URingBackend: Backend, @unchecked Sendable {
         if handled == 0 && onCreator && deferred {
             try ringLock.withLock { armed throws(Errno) in
                 guard !armed else { return }
-                try syscall { CEventSelect_uring_poll_add(ring, interest.epollFD, URingBackend.epollToken, UInt32(POLLIN)) }
+                try syscall {
+                    CEventSelect_uring_poll_add(ring, interest.epollFD, URingBackend.epollToken, UInt32(POLLIN))
+                }
                 try syscall { CEventSelect_uring_submit(ring) }
                 armed = true
             }

@@ -53,7 +53,8 @@ enum Doorbell {
             let name = name(of: CurrentProcess.pid)
             var (address, length) = try UserDirectory.socketAddress(name)
             let made = try syscall {
-                Glibc.socket(AF_UNIX, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
+                Glibc.socket(
+                    AF_UNIX, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
             }
             do throws(Errno) {
                 try syscall { CEventSelect_set_passcred(made) }
@@ -74,7 +75,8 @@ enum Doorbell {
         if created {
             // Doorbells, reply sockets and half-written files of processes that exited.
             let registry = (try? SharedTable.fileName()).map { ["\($0).new."] } ?? []
-            UserDirectory.removeLeftovers(prefixes: ["bell.", "imp.", "\(InfoAuthentication.fileName).new."] + registry)
+            UserDirectory.removeLeftovers(
+                prefixes: ["bell.", "imp.", "\(InfoAuthentication.fileName).new."] + registry)
             removeAtExit()
             LiveNotifiers.watchKicks(fd)
         }
@@ -90,7 +92,9 @@ enum Doorbell {
     /// Rings process `pid`. Best effort by design: a full queue means rings the owner has not read
     /// yet (it re-scans after reading them), an absent doorbell means an exited process.
     static func ring(_ pid: pid_t, slot: Int? = nil) {
-        guard pid > 0, let fd = try? ensure(), let target = try? UserDirectory.socketAddress(name(of: pid)) else { return }
+        guard pid > 0, let fd = try? ensure(), let target = try? UserDirectory.socketAddress(name(of: pid)) else {
+            return
+        }
         var (address, length) = (target.0, target.1)
         var message = Message(kind: Kind.ring.rawValue, slot: UInt32(truncatingIfNeeded: slot ?? -1), value: 0)
         _ = try? syscall {
@@ -114,11 +118,15 @@ enum Doorbell {
         // readable, and the next wake goes on.
         for _ in 0..<Doorbell.readsPerWake {
             var fromLength = socklen_t(MemoryLayout<sockaddr_un>.size)
-            guard let count = try? syscall({
-                CEventSelect_recv_with_credentials(fd, &message, MemoryLayout<Message>.size, &pid, &uid, &from, &fromLength)
-            }) else { break }
+            guard
+                let count = try? syscall({
+                    CEventSelect_recv_with_credentials(
+                        fd, &message, MemoryLayout<Message>.size, &pid, &uid, &from, &fromLength)
+                })
+            else { break }
             if count == MemoryLayout<Message>.size, message.kind == Kind.handOver.rawValue {
-                Exports.handOver(nonce: message.value, attempt: message.slot, to: pid, uid: uid, reply: from, fromLength)
+                Exports.handOver(
+                    nonce: message.value, attempt: message.slot, to: pid, uid: uid, reply: from, fromLength)
             }
         }
         deliverUndelivered()

@@ -47,7 +47,8 @@ extension SharedTable {
             case .free:
                 if oldestImported.map({ exportState($0) != .free }) ?? true { oldestImported = index }
             case .imported:
-                if oldestImported.map({ exportState($0) == .imported && exports[$0].imported_at > existing.imported_at })
+                if oldestImported.map({ exportState($0) == .imported && exports[$0].imported_at > existing.imported_at }
+                )
                     ?? true
                 {
                     oldestImported = index
@@ -89,7 +90,9 @@ extension SharedTable {
     /// EMFILE) waiting again, so that a retry can still import it.
     func finishExport(_ index: Int, nonce: UInt64, attempt: UInt32, imported: Bool) {
         let entry = exports + index
-        guard entry.pointee.nonce == nonce, entry.pointee.attempt == attempt, exportState(index) == .claimed else { return }
+        guard entry.pointee.nonce == nonce, entry.pointee.attempt == attempt, exportState(index) == .claimed else {
+            return
+        }
         if imported {
             entry.pointee.state = ExportState.imported.rawValue
             header.pointee.export_sequence &+= 1

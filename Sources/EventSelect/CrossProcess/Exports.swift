@@ -93,7 +93,9 @@ enum Exports {
             fd = try fetch(claim.stash, from: fields.sourcePID, nonce: fields.nonce, attempt: claim.attempt)
         } catch {
             // Out of descriptors or memory, or the source slow to answer: the export stays good.
-            let transient: Set<Errno> = [.tooManyOpenFiles, .tooManyOpenFilesInSystem, .noMemory, .timedOut, .noBufferSpace]
+            let transient: Set<Errno> = [
+                .tooManyOpenFiles, .tooManyOpenFilesInSystem, .noMemory, .timedOut, .noBufferSpace,
+            ]
             finish(imported: !transient.contains(error))
             throw error
         }
@@ -147,7 +149,9 @@ enum Exports {
         defer { Glibc.close(socket) }
         _ = unlinkat(directory, name, 0)
         try syscall {
-            withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) }
+            }
         }
         defer { _ = unlinkat(directory, name, 0) }
         var request = Doorbell.Message(kind: Doorbell.Kind.handOver.rawValue, slot: attempt, value: nonce)
@@ -157,7 +161,9 @@ enum Exports {
                 try syscall {
                     withUnsafePointer(to: &bell) {
                         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                            sendto(socket, &request, MemoryLayout<Doorbell.Message>.size, CInt(MSG_DONTWAIT), $0, bellLength)
+                            sendto(
+                                socket, &request, MemoryLayout<Doorbell.Message>.size, CInt(MSG_DONTWAIT), $0,
+                                bellLength)
                         }
                     }
                 }
@@ -191,7 +197,9 @@ enum Exports {
     /// Source side of the SCM_RIGHTS path: answers a request whose kernel-verified credentials
     /// (`pid`, `uid`) are the export's target and this user, for its current claim, once, and only
     /// to the requester's own reply socket in the user directory.
-    static func handOver(nonce: UInt64, attempt: UInt32, to pid: pid_t, uid: uid_t, reply: sockaddr_un, _ length: socklen_t) {
+    static func handOver(
+        nonce: UInt64, attempt: UInt32, to pid: pid_t, uid: uid_t, reply: sockaddr_un, _ length: socklen_t
+    ) {
         guard pid > 0, let stash = stashes.withLock({ $0[nonce] }), stash.handed < attempt,
             let table = SharedTable.ifOpened,
             (try? table.withTableLock { () throws(Errno) -> Bool in
@@ -199,7 +207,11 @@ enum Exports {
             }) == true,
             let answer = try? UserDirectory.socketAddress(replyName(pid: pid, nonce: nonce, attempt: attempt)),
             answer.1 == length,
-            withUnsafeBytes(of: answer.0, { expected in withUnsafeBytes(of: reply) { Array($0.prefix(Int(length))) == Array(expected.prefix(Int(length))) } }),
+            withUnsafeBytes(
+                of: answer.0,
+                { expected in
+                    withUnsafeBytes(of: reply) { Array($0.prefix(Int(length))) == Array(expected.prefix(Int(length))) }
+                }),
             let bell = Doorbell.current
         else { return }
         var (expected, expectedLength) = answer
@@ -213,9 +225,10 @@ enum Exports {
     static func rescan() {
         let held = stashes.withLock { $0 }
         guard !held.isEmpty, let table = SharedTable.ifOpened else { return }
-        let finished = (try? table.withTableLock { () throws(Errno) -> [UInt64] in
-            held.filter { !table.stashStillNeeded($0.value.index, nonce: $0.key) }.map(\.key)
-        }) ?? []
+        let finished =
+            (try? table.withTableLock { () throws(Errno) -> [UInt64] in
+                held.filter { !table.stashStillNeeded($0.value.index, nonce: $0.key) }.map(\.key)
+            }) ?? []
         for nonce in finished {
             guard let stash = stashes.withLock({ $0.removeValue(forKey: nonce) }) else { continue }
             Glibc.close(stash.fd)

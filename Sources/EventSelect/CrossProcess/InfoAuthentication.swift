@@ -46,10 +46,20 @@ enum InfoAuthentication {
         var v2: UInt64 = 0x6c79_6765_6e65_7261 ^ key.0
         var v3: UInt64 = 0x7465_6462_7974_6573 ^ key.1
         func round() {
-            v0 = v0 &+ v1; v1 = v1.rotatedLeft(13); v1 ^= v0; v0 = v0.rotatedLeft(32)
-            v2 = v2 &+ v3; v3 = v3.rotatedLeft(16); v3 ^= v2
-            v0 = v0 &+ v3; v3 = v3.rotatedLeft(21); v3 ^= v0
-            v2 = v2 &+ v1; v1 = v1.rotatedLeft(17); v1 ^= v2; v2 = v2.rotatedLeft(32)
+            v0 = v0 &+ v1
+            v1 = v1.rotatedLeft(13)
+            v1 ^= v0
+            v0 = v0.rotatedLeft(32)
+            v2 = v2 &+ v3
+            v3 = v3.rotatedLeft(16)
+            v3 ^= v2
+            v0 = v0 &+ v3
+            v3 = v3.rotatedLeft(21)
+            v3 ^= v0
+            v2 = v2 &+ v1
+            v1 = v1.rotatedLeft(17)
+            v1 ^= v2
+            v2 = v2.rotatedLeft(32)
         }
         let data = Array(bytes)
         let whole = data.count / 8 * 8
@@ -58,17 +68,22 @@ enum InfoAuthentication {
             var m: UInt64 = 0
             for index in 0..<8 { m |= UInt64(data[offset + index]) << (8 * index) }
             v3 ^= m
-            round(); round()
+            round()
+            round()
             v0 ^= m
             offset += 8
         }
         var last = UInt64(data.count & 0xff) << 56
         for index in 0..<(data.count - whole) { last |= UInt64(data[whole + index]) << (8 * index) }
         v3 ^= last
-        round(); round()
+        round()
+        round()
         v0 ^= last
         v2 ^= 0xff
-        round(); round(); round(); round()
+        round()
+        round()
+        round()
+        round()
         return v0 ^ v1 ^ v2 ^ v3
     }
 }

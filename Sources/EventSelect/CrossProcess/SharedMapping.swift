@@ -97,7 +97,9 @@ final class SharedTable: @unchecked Sendable {
         guard let custom = getenv("EVENTSELECT_REGISTRY") else { return "registry-v\(CEventSelect_REGISTRY_VERSION)" }
         var name = Substring(String(cString: custom))
         while name.first == "/" { name = name.dropFirst() }
-        guard !name.isEmpty, !name.contains("/"), name.first != ".", name.utf8.count < 200 else { throw .invalidArgument }
+        guard !name.isEmpty, !name.contains("/"), name.first != ".", name.utf8.count < 200 else {
+            throw .invalidArgument
+        }
         return String(name)
     }
 

@@ -34,7 +34,9 @@ extension SharedTable {
     /// nil when there is none (nothing is taken) or the table cannot be locked.
     func attachSlot(_ identity: SocketIdentity, cookie: UInt64) -> Int? {
         (try? withTableLock { () throws(Errno) -> Int? in
-            guard let found = locateRepairing(identity.inode).found, slots[found.slot].cookie == cookie else { return nil }
+            guard let found = locateRepairing(identity.inode).found, slots[found.slot].cookie == cookie else {
+                return nil
+            }
             addHolder(found.slot)
             return found.slot
         }) ?? nil

@@ -142,4 +142,3 @@ enum UserDirectory {
         for name in dead { _ = unlinkat(directory, name, 0) }
     }
 }
-

@@ -104,7 +104,8 @@ enum LiveNotifiers {
     /// it cannot throw), then keep retrying quietly.
     private static func report(_ error: Errno) {
         guard !reported.exchange(true, ordering: .relaxed) else { return }
-        let line = "EventSelect: background delivery could not start a thread (\(error)); "
+        let line =
+            "EventSelect: background delivery could not start a thread (\(error)); "
             + "retrying on every wait and every fileDescriptor request\n"
         let bytes = Array(line.utf8)
         _ = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }

@@ -205,7 +205,8 @@ struct RegistrationState {
         // an event recorded again is a plain record, which an arrival does not record again.
         var rearmed =
             arrival && ownedHere
-            ? local.pointee.rearmed.intersection(reported).subtracting(NetworkEvents(rawValue: slot.pointee.reenabled)) : []
+            ? local.pointee.rearmed.intersection(reported).subtracting(NetworkEvents(rawValue: slot.pointee.reenabled))
+            : []
         // Only more bytes, or a longer accept queue, than at the selection are an arrival (not a
         // wake-up for room to send). With no descriptor left here to ask (the registration outlives
         // the one it was made through), the report itself is taken for the arrival.

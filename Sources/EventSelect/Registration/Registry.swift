@@ -103,7 +103,9 @@ final class Registry: Sendable {
             throw error
         }
         let registration = tables.withLock { tables -> Registration? in
-            if let (cachedIdentity, registration) = tables.cached(fd), cachedIdentity == identity { return registration }
+            if let (cachedIdentity, registration) = tables.cached(fd), cachedIdentity == identity {
+                return registration
+            }
             let registration = tables.byIdentity[identity]
             tables.cache(fd, identity, registration)
             return registration

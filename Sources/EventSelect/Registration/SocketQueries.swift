@@ -28,7 +28,7 @@ extension RegistrationState {
                 // then the peer's FIN, or a reset), which Windows reports as FD_CLOSE when first
                 // selected (docs/SEMANTICS.md rules 5 and 8): `tcpConnectionState` tells them apart.
                 if connection != .connected { connection = info.wasEstablished ? .connected : .unconnected }
-                        default:
+            default:
                 connection = .connected
             }
             return

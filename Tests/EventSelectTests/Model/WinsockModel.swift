@@ -215,7 +215,8 @@ struct WinsockModel {
             let due = socket.pending & socket.mask
             for event in Bits.postingOrder where due & event != 0 {
                 let error = event == Bits.close ? socket.closeError : 0
-                queues[queue, default: []].append(ModelMessage(message: message, wParam: wParam, event: event, error: error))
+                queues[queue, default: []].append(
+                    ModelMessage(message: message, wParam: wParam, event: event, error: error))
             }
             socket.pending &= ~due
         }
