@@ -11,6 +11,8 @@ scripts/ensure-deps.sh
 export EVENTSELECT_SWIFT_FLAGS="-Xswiftc -warnings-as-errors"
 # shellcheck disable=SC2086
 swift build --build-tests $EVENTSELECT_SWIFT_FLAGS
+# The Swift sources are formatted as .swift-format says (scripts/format.sh fixes them).
+scripts/format.sh --check
 # The README's examples as a user's package: verbatim, resolving only swift-system, building, running.
 scripts/check-example.sh
 # The public API must compile as the external conformance suite uses it (its api-check, when present).
