@@ -266,12 +266,10 @@ extension Notifier {
     public func reenableAfterFailedCall(_ socket: FileDescriptor, _ event: NetworkEvents) throws(Errno) {
         let fd = socket.rawValue
         let (_, registration) = try Registry.shared.resolve(fd)
-        registration?.withState { state in
-            state.reenable(event)
-            state.markReenabled()
-            guard state.isSelected else { return }
-            try? recheck(&state, fd)
-        }
+        guard let registration else { return }
+        // The same ending as a re-enabling call the kernel failed (a send's EWOULDBLOCK).
+        let before = registration.withState { $0.beginReenabling(event) }
+        finishReenabling(event, registration, verified: true, before: before, fd, nil, drained: false)
     }
 
     private func recheck(_ state: inout RegistrationState, _ fd: CInt) throws(Errno) {
