@@ -32,13 +32,20 @@ extension Notifier {
     public func close(_ socket: FileDescriptor) throws(Errno) {
         let fd = socket.rawValue
         let (identity, registration) = try Registry.shared.resolve(fd)
+        Registry.shared.forget(fd)
+        // Another descriptor of the socket that this process has resolved: it keeps the registration,
+        // and delivery asks it (not a report taken on trust) whether a wake-up is an arrival.
+        let another = registration == nil ? nil : Registry.shared.descriptor(of: identity)
+        let anotherKnown = another != nil
         var activeHere = false
         var orphaned: [EpollBackend] = []
         registration?.withState { state in
             activeHere = state.ownedHere
             for index in state.arms.indices.reversed() where state.arms[index].keyed && state.arms[index].fd == fd {
-                if state.ownedHere {
-                    // Keep watching while another descriptor remains, without keeping the socket open.
+                if state.ownedHere || !anotherKnown {
+                    // Keep watching while another descriptor remains (one this process has not
+                    // resolved yet counts: from socket(from:) or a dup), without keeping the socket
+                    // open: the kernel drops the entry only with the socket's last descriptor.
                     state.arms[index].keyed = false
                     orphaned.append(state.arms[index].backend)
                 } else {
@@ -46,17 +53,12 @@ extension Notifier {
                     state.arms.remove(at: index)
                 }
             }
-            if state.knownFD == fd { state.knownFD = -1 }
+            if state.knownFD == fd { state.knownFD = another ?? -1 }
         }
-        Registry.shared.forget(fd)
         // close(2) is not retried on EINTR: on Linux the descriptor is gone either way.
         let failure = syscallOnce { Glibc.close(fd) }
         if let registration {
-            if !activeHere {
-                // Not delivering here and no other descriptor seen here: this process lets go of
-                // the socket's registration (its slot stays while another process holds it).
-                if !Registry.shared.hasDescriptor(of: identity) { Registry.shared.retire(registration) }
-            } else if !orphaned.isEmpty {
+            if !orphaned.isEmpty {
                 if orphaned.allSatisfy({ $0.isStillArmed(fd) == false }) {
                     // That was the socket's last descriptor anywhere: the kernel dropped its entries,
                     // so the registration ends with it (rule 17), and its event object or queue is
@@ -64,8 +66,14 @@ extension Notifier {
                     Registry.shared.retire(registration)
                 } else {
                     // Another descriptor, or only a transient kernel reference: look again later.
+                    // Until the socket is gone the registration keeps its record (rules 13, 17).
                     Registry.shared.suspect(registration, closed: fd, backends: orphaned)
                 }
+            } else if !activeHere && !anotherKnown {
+                // Not delivering here, never armed here through this descriptor, and no other
+                // descriptor seen here: this process lets go of the socket's registration (its slot
+                // stays while another process holds it).
+                Registry.shared.retire(registration)
             }
         }
         if let failure, failure != .interrupted { throw failure }

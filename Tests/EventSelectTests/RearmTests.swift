@@ -80,6 +80,38 @@ import Testing
         try expectNothing(n, listener, e)
     }
 
+    /// Found by the model-based test: the selection was last made through a second descriptor,
+    /// which is then closed. The first descriptor remains, so a wake-up of the socket that brings
+    /// no data (here: room to send) must be told from an arrival by asking it, not taken for one.
+    @Test(arguments: testBackends, [false, true])
+    func rule13_closingTheReselectingDescriptorKeepsArrivalsCounted(backend: NotifierBackend, glibcDup: Bool) throws {
+        let owned = EvOwned()
+        defer { owned.closeAll() }
+        let (a, b) = try owned.pair(.unix)
+        let n = try Notifier(backend: backend)
+        let e = try SocketEvent()
+        #expect(try rawSend(b, count: 4) == 4)
+        try n.eventSelect(a, e, [.read])
+        #expect(try waitAndEnum(n, a, e).events == [.read])
+        let copy =
+            glibcDup
+            ? FileDescriptor(rawValue: dup(a.rawValue))
+            : try n.socket(from: try n.duplicateSocket(a, for: getpid()))
+        try #require(copy.rawValue >= 0)
+        try n.eventSelect(copy, e, [.read])  // FD_READ reported: re-armed for the next arrival
+        try expectNothing(n, a, e)
+        try n.close(copy)
+        // A wake-up that is not an arrival: the peer reads what `a` sent, so `a` has room to send.
+        #expect(Glibc.send(a.rawValue, "x", 1, 0) == 1)
+        var byte: UInt8 = 0
+        #expect(Glibc.recv(b.rawValue, &byte, 1, 0) == 1)
+        try expectNothing(n, a, e)
+        // The next arrival records FD_READ again, once.
+        #expect(try rawSend(b, count: 4) == 4)
+        waitQueued(a, bytes: 8)
+        #expect(try waitAndEnum(n, a, e).events == [.read])
+    }
+
     @Test(arguments: testBackends, PairKind.allCases)
     func rule13_messageModeNeverRepostsOnArrival(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()

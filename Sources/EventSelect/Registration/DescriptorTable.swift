@@ -50,6 +50,18 @@ struct DescriptorTable {
         pages[Int(fd) >> DescriptorTable.pageBits]![Int(fd) & DescriptorTable.pageMask].registration = registration
     }
 
+    /// A cached descriptor of `identity`, lowest number first: a scan of the allocated pages, for the
+    /// rare close that needs another descriptor of the same socket.
+    func descriptor(of identity: SocketIdentity) -> CInt? {
+        for (page, entries) in pages.enumerated() {
+            guard let entries else { continue }
+            for index in 0..<DescriptorTable.pageSize where entries[index].identity == identity {
+                return CInt(page << DescriptorTable.pageBits + index)
+            }
+        }
+        return nil
+    }
+
     /// Forgets `fd`; returns the entry it had.
     mutating func remove(_ fd: CInt) -> Entry? {
         guard let old = self[fd] else { return nil }

@@ -280,6 +280,11 @@ final class Registry: Sendable {
         tables.withLock { $0.hasDescriptor(of: identity) }
     }
 
+    /// A cached descriptor that names `identity`, if any (a scan only when one exists).
+    func descriptor(of identity: SocketIdentity) -> CInt? {
+        tables.withLock { $0.hasDescriptor(of: identity) ? $0.descriptors.descriptor(of: identity) : nil }
+    }
+
     /// Drops the registrations of sockets that are gone. A socket is gone when the kernel has
     /// removed every epoll entry it had (that happens only at its last close, in any process); an
     /// unarmed registration is kept while the descriptor it remembers still names the socket.
