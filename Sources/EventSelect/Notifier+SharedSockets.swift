@@ -39,7 +39,9 @@ extension Notifier {
     ///   request in 5 s (it answers while it waits or delivers through EventSelect).
     public func socket(from info: SocketProtocolInfo) throws(Errno) -> FileDescriptor {
         let fd = try Exports.importSocket(info)
-        Registry.shared.forget(fd)
+        // Resolved now (which also replaces what the number named before, a socket since closed):
+        // when the socket's other descriptors here close, delivery can ask this one.
+        _ = try? Registry.shared.resolve(fd)
         return FileDescriptor(rawValue: fd)
     }
 }

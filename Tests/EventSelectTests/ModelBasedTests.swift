@@ -453,7 +453,15 @@ private final class ModelRun {
         }
         for index in ids where !model.isSet(index) {
             guard try SocketEvent.waitAny([events[index]], timeout: .zero) == nil else {
-                throw ModelMismatch(description: "e\(index) set; the model has it reset")
+                // Which sockets hold a record (read on the way out: the run stops here anyway).
+                var records = ""
+                for (id, connection) in connections.sorted(by: { $0.key < $1.key }) {
+                    let fd = FileDescriptor(rawValue: connection.aliases[0])
+                    if let record = try? notifier.enumNetworkEvents(fd, resetting: nil), !record.events.isEmpty {
+                        records += " #\(id)=\(record.events.rawValue)"
+                    }
+                }
+                throw ModelMismatch(description: "e\(index) set; the model has it reset; recorded:\(records)")
             }
         }
         let any = try SocketEvent.waitAny(events, timeout: .zero)

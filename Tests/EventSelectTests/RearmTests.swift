@@ -112,6 +112,33 @@ import Testing
         #expect(try waitAndEnum(n, a, e).events == [.read])
     }
 
+    /// The same with the selecting descriptor closed and the remaining one imported by
+    /// socket(from:) and not used since: delivery asks the imported one.
+    @Test(arguments: testBackends)
+    func rule13_closingTheSelectingDescriptorHandsOverToAnImportedOne(backend: NotifierBackend) throws {
+        let owned = EvOwned()
+        defer { owned.closeAll() }
+        let (a, b) = try owned.pair(.unix)
+        let n = try Notifier(backend: backend)
+        let e = try SocketEvent()
+        #expect(try rawSend(b, count: 4) == 4)
+        try n.eventSelect(a, e, [.read])
+        #expect(try waitAndEnum(n, a, e).events == [.read])
+        let copy = try n.socket(from: try n.duplicateSocket(a, for: getpid()))
+        defer { _ = try? n.close(copy) }
+        try n.eventSelect(a, e, [.read])  // FD_READ reported: re-armed for the next arrival
+        owned.release(a)
+        try n.close(a)
+        // A wake-up that is not an arrival: the peer reads what the socket sent.
+        #expect(Glibc.send(copy.rawValue, "x", 1, 0) == 1)
+        var byte: UInt8 = 0
+        #expect(Glibc.recv(b.rawValue, &byte, 1, 0) == 1)
+        try expectNothing(n, copy, e)
+        #expect(try rawSend(b, count: 4) == 4)
+        waitQueued(copy, bytes: 8)
+        #expect(try waitAndEnum(n, copy, e).events == [.read])
+    }
+
     @Test(arguments: testBackends, PairKind.allCases)
     func rule13_messageModeNeverRepostsOnArrival(backend: NotifierBackend, kind: PairKind) throws {
         let owned = EvOwned()
