@@ -41,6 +41,11 @@ int CEventSelect_epoll_add(int epfd, int fd, uint32_t events, uint64_t token) {
     return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
 }
 
+int CEventSelect_epoll_mod(int epfd, int fd, uint32_t events, uint64_t token) {
+    struct epoll_event ev = {.events = events, .data.u64 = token};
+    return epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
+}
+
 int CEventSelect_epoll_del(int epfd, int fd) { return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL); }
 
 int CEventSelect_epoll_has_entry(int epfd, int tfd) {

@@ -45,6 +45,8 @@ int CEventSelect_epoll_create(void);
 /// EPOLL_CTL_ADD of `fd` with `events` and `token` in data.u64 (struct epoll_event is packed on
 /// x86_64, so it is built here; which events is the caller's choice).
 int CEventSelect_epoll_add(int epfd, int fd, uint32_t events, uint64_t token);
+/// EPOLL_CTL_MOD of `fd`'s entry to `events` and `token`.
+int CEventSelect_epoll_mod(int epfd, int fd, uint32_t events, uint64_t token);
 /// EPOLL_CTL_DEL.
 int CEventSelect_epoll_del(int epfd, int fd);
 /// Whether epoll `epfd` still holds an entry registered through fd number `tfd` (which may be

@@ -33,7 +33,10 @@ final class EpollBackend: Backend {
         do {
             try syscall { CEventSelect_epoll_add(epollFD, fd, EpollBackend.socketInterest, token) }
         } catch .fileExists {
-            // Already armed through this descriptor (same open file, same number).
+            // Already armed through this descriptor number for this socket. The entry may still
+            // carry the token of a registration retired since (its descriptor was closed while the
+            // socket lived on, and the number names the socket again): it reports for `token` now.
+            try syscall { CEventSelect_epoll_mod(epollFD, fd, EpollBackend.socketInterest, token) }
         }
     }
 
