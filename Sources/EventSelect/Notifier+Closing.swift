@@ -36,13 +36,12 @@ extension Notifier {
         // Another descriptor of the socket that this process has resolved: it keeps the registration,
         // and delivery asks it (not a report taken on trust) whether a wake-up is an arrival.
         let another = registration == nil ? nil : Registry.shared.descriptor(of: identity)
-        let anotherKnown = another != nil
         var activeHere = false
         var orphaned: [EpollBackend] = []
         registration?.withState { state in
             activeHere = state.ownedHere
             for index in state.arms.indices.reversed() where state.arms[index].keyed && state.arms[index].fd == fd {
-                if state.ownedHere || !anotherKnown {
+                if state.ownedHere || another == nil {
                     // Keep watching while another descriptor remains (one this process has not
                     // resolved yet counts: from socket(from:) or a dup), without keeping the socket
                     // open: the kernel drops the entry only with the socket's last descriptor.
@@ -69,7 +68,7 @@ extension Notifier {
                     // Until the socket is gone the registration keeps its record (rules 13, 17).
                     Registry.shared.suspect(registration, closed: fd, backends: orphaned)
                 }
-            } else if !activeHere && !anotherKnown {
+            } else if !activeHere && another == nil {
                 // Not delivering here, never armed here through this descriptor, and no other
                 // descriptor seen here: this process lets go of the socket's registration (its slot
                 // stays while another process holds it).

@@ -275,11 +275,6 @@ final class Registry: Sendable {
         }
     }
 
-    /// Whether another descriptor EventSelect has seen still names `identity`.
-    func hasDescriptor(of identity: SocketIdentity) -> Bool {
-        tables.withLock { $0.hasDescriptor(of: identity) }
-    }
-
     /// A cached descriptor that names `identity`, if any (a scan only when one exists).
     func descriptor(of identity: SocketIdentity) -> CInt? {
         tables.withLock { $0.hasDescriptor(of: identity) ? $0.descriptors.descriptor(of: identity) : nil }
