@@ -13,13 +13,11 @@ import Testing
     func rule16_AcceptedSocketRecordsOnlyFDWrite(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
+        let (listener, address) = try owned.listener()
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(listener, e, [.connect, .read, .oob, .accept, .write])
-        let client = owned.own(try tcpSocket())
-        try connectBlocking(client, address)
+        try owned.connectedClient(address)
         #expect(try waitAndEnum(n, listener, e).events == [.accept])
         let server = owned.own(try n.accept(listener))
         #expect(try SocketEvent.waitAny([e], timeout: mustHappen) == 0)
@@ -35,13 +33,11 @@ import Testing
     func rule16_AcceptedSocketInheritsEventObjectAndEvents(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
+        let (listener, address) = try owned.listener()
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(listener, e, [.accept, .read, .close])
-        let client = owned.own(try tcpSocket())
-        try connectBlocking(client, address)
+        let client = try owned.connectedClient(address)
         #expect(try waitAndEnum(n, listener, e).events == [.accept])
         let server = owned.own(try n.accept(listener))
         #expect(evIsNonBlocking(server))
@@ -61,20 +57,17 @@ import Testing
     func rule16_InheritedSelectionIsIndependentOfListener(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
+        let (listener, address) = try owned.listener()
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         let e2 = try SocketEvent()
         try n.eventSelect(listener, e, [.accept, .read])
-        let c1 = owned.own(try tcpSocket())
-        try connectBlocking(c1, address)
+        let c1 = try owned.connectedClient(address)
         #expect(try waitAndEnum(n, listener, e).events == [.accept])
         let server = owned.own(try n.accept(listener))
         try n.eventSelect(server, e2, [.read])
         // The listener still sets e for FD_ACCEPT.
-        let c2 = owned.own(try tcpSocket())
-        try connectBlocking(c2, address)
+        try owned.connectedClient(address)
         #expect(try waitAndEnum(n, listener, e).events == [.accept])
         #expect(try SocketEvent.waitAny([e2], timeout: .zero) == nil)
         // Cancelling the listener leaves the accepted socket selected.
@@ -89,8 +82,7 @@ import Testing
     func rule16_EachAcceptedSocketHasItsOwnRecord(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
+        let (listener, address) = try owned.listener()
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(listener, e, [.accept, .write, .connect])

@@ -36,6 +36,21 @@ final class EvOwned {
         if let index = fds.firstIndex(of: fd.rawValue) { fds.remove(at: index) }
     }
 
+    /// A listening TCP socket on loopback (`makeListener`), owned, and its address.
+    func listener() throws -> (FileDescriptor, sockaddr_in) {
+        let (listener, address) = try makeListener()
+        own(listener)
+        return (listener, address)
+    }
+
+    /// A TCP socket connected to `address` with a blocking connect, owned.
+    @discardableResult
+    func connectedClient(_ address: sockaddr_in) throws -> FileDescriptor {
+        let client = own(try tcpSocket())
+        try connectBlocking(client, address)
+        return client
+    }
+
     func closeAll() {
         for fd in fds { _ = Glibc.close(fd) }
         fds = []

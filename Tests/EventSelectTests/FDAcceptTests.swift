@@ -9,14 +9,12 @@ import Testing
     func rule3_FDAcceptRecordedWhenConnectionArrives(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
+        let (listener, address) = try owned.listener()
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(listener, e, [.accept])
         try expectNothing(n, listener, e)
-        let client = owned.own(try tcpSocket())
-        try connectBlocking(client, address)
+        try owned.connectedClient(address)
         let record = try waitAndEnum(n, listener, e)
         #expect(record.events == [.accept])
         #expect(record.error(for: .accept) == nil)
@@ -31,14 +29,12 @@ import Testing
     func rule3_ListenerWithAllSelectedRecordsOnlyFDAccept(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
+        let (listener, address) = try owned.listener()
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(listener, e, .all)
         try expectNothing(n, listener, e)
-        let client = owned.own(try tcpSocket())
-        try connectBlocking(client, address)
+        try owned.connectedClient(address)
         #expect(try evCollect(n, listener, e, [.accept]).events == [.accept])
         try expectNothing(n, listener, e)
     }

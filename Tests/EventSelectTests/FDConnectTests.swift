@@ -10,8 +10,7 @@ import Testing
     func rule4_ConnectSuccessRecordsFDConnectWithNilErrorAndFDWrite(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
+        let (_, address) = try owned.listener()
         let s = owned.own(try tcpSocket())
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
@@ -31,8 +30,7 @@ import Testing
     func rule4_FDWriteRecordedWithFDConnectEvenWhenNotSelected(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
+        let (_, address) = try owned.listener()
         let s = owned.own(try tcpSocket())
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()

@@ -119,19 +119,16 @@ import Testing
     func rule9_FDAcceptReenabledByAccept(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
+        let (listener, address) = try owned.listener()
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(listener, e, [.accept])
-        let c1 = owned.own(try tcpSocket())
-        try connectBlocking(c1, address)
+        try owned.connectedClient(address)
         #expect(try waitAndEnum(n, listener, e).events == [.accept])
         try expectNothing(n, listener, e)
         owned.own(try n.accept(listener))
         try expectNothing(n, listener, e)
-        let c2 = owned.own(try tcpSocket())
-        try connectBlocking(c2, address)
+        try owned.connectedClient(address)
         #expect(try waitAndEnum(n, listener, e).events == [.accept])
     }
 
@@ -141,21 +138,18 @@ import Testing
     func rule9_FailedAcceptReenablesFDAccept(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
+        let (listener, address) = try owned.listener()
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(listener, e, [.accept])
-        let c1 = owned.own(try tcpSocket())
-        try connectBlocking(c1, address)
+        try owned.connectedClient(address)
         #expect(try waitAndEnum(n, listener, e).events == [.accept])
         let raw = Glibc.accept(listener.rawValue, nil, nil)
         #expect(raw >= 0)
         owned.own(FileDescriptor(rawValue: raw))
         #expect(throws: Errno.wouldBlock) { owned.own(try n.accept(listener)) }
         try expectNothing(n, listener, e)
-        let c2 = owned.own(try tcpSocket())
-        try connectBlocking(c2, address)
+        try owned.connectedClient(address)
         #expect(try waitAndEnum(n, listener, e).events == [.accept])
     }
 
@@ -205,8 +199,7 @@ import Testing
     func rule9_FDConnectNeverReenabled(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
+        let (_, address) = try owned.listener()
         let s = owned.own(try tcpSocket())
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
@@ -265,8 +258,7 @@ import Testing
     func rule10_AcceptWithAnotherConnectionWaitingRecordsFDAcceptAgain(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
+        let (listener, address) = try owned.listener()
         let c1 = owned.own(try tcpSocket())
         let c2 = owned.own(try tcpSocket())
         try connectBlocking(c1, address)

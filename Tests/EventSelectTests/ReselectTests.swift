@@ -73,13 +73,11 @@ import Testing
     func rule13_ReportedAcceptSuppressedAcrossCancelAndReselect(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
+        let (listener, address) = try owned.listener()
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(listener, e, [.accept])
-        let client = owned.own(try tcpSocket())
-        try connectBlocking(client, address)
+        try owned.connectedClient(address)
         #expect(try waitAndEnum(n, listener, e).events == [.accept])
         try n.eventSelect(listener, e, [.accept])
         try expectNothing(n, listener, e)
@@ -124,8 +122,7 @@ import Testing
     func rule13_ReportedConnectSuppressedAcrossCancelAndReselect(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
+        let (_, address) = try owned.listener()
         let s = owned.own(try tcpSocket())
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
@@ -144,13 +141,11 @@ import Testing
     func rule13_EventSetAtOnceOnlyWhenRecordIntersectsSelection(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
+        let (listener, address) = try owned.listener()
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
         try n.eventSelect(listener, e, [.accept])
-        let client = owned.own(try tcpSocket())
-        try connectBlocking(client, address)
+        try owned.connectedClient(address)
         #expect(try SocketEvent.waitAny([e], timeout: mustHappen) == 0)
         try n.eventSelect(listener, e, [.read])
         #expect(e.isSet)

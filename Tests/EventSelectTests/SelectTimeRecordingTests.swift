@@ -41,10 +41,8 @@ import Testing
     func rule8_WaitingConnectionRecordedAtSelect(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
-        let client = owned.own(try tcpSocket())
-        try connectBlocking(client, address)
+        let (listener, address) = try owned.listener()
+        try owned.connectedClient(address)
         #expect(evPoll(listener))
         let n = try Notifier(backend: backend)
         let e = try SocketEvent()
@@ -58,10 +56,8 @@ import Testing
     func rule8_ConnectionAcceptedBeforeSelectRecordsNothing(backend: NotifierBackend) throws {
         let owned = EvOwned()
         defer { owned.closeAll() }
-        let (listener, address) = try makeListener()
-        owned.own(listener)
-        let client = owned.own(try tcpSocket())
-        try connectBlocking(client, address)
+        let (listener, address) = try owned.listener()
+        try owned.connectedClient(address)
         let server = Glibc.accept(listener.rawValue, nil, nil)
         #expect(server >= 0)
         owned.own(FileDescriptor(rawValue: server))
