@@ -5,6 +5,15 @@
  * FD_READ for new data, the parent's event is never set again. */
 #include "../scenario.h"
 
+/* The child's look at its own event object and record. */
+static void child_check(SOCKET s, WSAEVENT e)
+{
+    WSANETWORKEVENTS ne;
+    say("child: wait -> %s", WaitForSingleObject(e, EXPECT_MS) == WAIT_OBJECT_0 ? "signaled" : "timeout");
+    say("child: enum -> %s", res(WSAEnumNetworkEvents(s, e, &ne)));
+    print_record(s, &ne);
+}
+
 static int child(const char *port)
 {
     WSADATA d;
@@ -12,17 +21,12 @@ static int child(const char *port)
     SOCKET ctl = connect_parent(port);
     SOCKET s = import_from_parent(ctl, "child-dup");
     WSAEVENT e = WSACreateEvent();
-    WSANETWORKEVENTS ne;
     ctl_wait(ctl, 1);
     say("child: WSAEventSelect READ|WRITE -> %s", res(WSAEventSelect(s, e, FD_READ | FD_WRITE)));
-    say("child: wait -> %s", WaitForSingleObject(e, EXPECT_MS) == WAIT_OBJECT_0 ? "signaled" : "timeout");
-    say("child: enum -> %s", res(WSAEnumNetworkEvents(s, e, &ne)));
-    print_record(s, &ne);
+    child_check(s, e);
     ctl_step(ctl, 2);
     ctl_wait(ctl, 3);
-    say("child: wait -> %s", WaitForSingleObject(e, EXPECT_MS) == WAIT_OBJECT_0 ? "signaled" : "timeout");
-    say("child: enum -> %s", res(WSAEnumNetworkEvents(s, e, &ne)));
-    print_record(s, &ne);
+    child_check(s, e);
     ctl_step(ctl, 4);
     ctl_wait(ctl, 5);
     closesocket(s);
