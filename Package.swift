@@ -102,6 +102,7 @@ let package = Package(
             dependencies: [
                 "EventSelect",
                 "EventSelectTestPeer",
+                "EventSelectTools",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

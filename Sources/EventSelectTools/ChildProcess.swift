@@ -1,6 +1,6 @@
 // A child process driven over pipes: its stdin written, its stdout read line by line with bounded
-// waits. Used by the demo (worker processes); the benchmark's run-to-completion children use
-// swift-subprocess instead. (The tests' PeerProcess spawns the same way and can move onto this.)
+// waits. Used by the demo (worker processes) and the tests' PeerProcess; the benchmark's
+// run-to-completion children use swift-subprocess instead.
 import Glibc
 import SystemPackage
 

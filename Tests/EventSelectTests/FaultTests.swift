@@ -15,11 +15,6 @@ func faultPeer(_ backend: NotifierBackend, environment: [String] = []) throws ->
     return peer
 }
 
-func hexString(_ info: SocketProtocolInfo) -> String {
-    let digits = Array("0123456789abcdef")
-    return info.bytes.map { String([digits[Int($0 >> 4)], digits[Int($0 & 15)]]) }.joined()
-}
-
 /// The two numbers of an "ok <a> <b>" answer.
 func twoNumbers(_ answer: String) throws -> (Int, Int) {
     let words = answer.split(separator: " ")
@@ -179,11 +174,11 @@ func twoNumbers(_ answer: String) throws -> (Int, Int) {
         let toPeer = try notifier.duplicateSocket(c, for: peer.pid)
         try peer.ok("fill-fds")
         let fullAgain = try peer.ok("fd-count")
-        #expect(try peer.call("import \(hexString(toPeer))") == "error \(EMFILE)")
+        #expect(try peer.call("import \(hexBytes(toPeer.bytes))") == "error \(EMFILE)")
         #expect(try peer.ok("fd-count") == fullAgain)
         try peer.ok("release-fds")
         // The retry does not find the export used up (issue 11 item 4).
-        let retry = try peer.call("import \(hexString(toPeer))")
+        let retry = try peer.call("import \(hexBytes(toPeer.bytes))")
         #expect(retry.hasPrefix("ok "), "retry: \(retry)")
     }
 

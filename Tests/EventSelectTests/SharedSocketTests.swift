@@ -5,11 +5,6 @@ import Glibc
 import SystemPackage
 import Testing
 
-private func hexInfo(_ info: SocketProtocolInfo) -> String {
-    let digits = Array("0123456789abcdef")
-    return info.bytes.map { String([digits[Int($0 >> 4)], digits[Int($0 & 15)]]) }.joined()
-}
-
 /// Waits (bounded) until `fd` is readable: the peer end of a test connection.
 private func waitReadable(_ fd: FileDescriptor) -> Bool {
     var entry = pollfd(fd: fd.rawValue, events: Int16(POLLIN), revents: 0)
@@ -65,7 +60,7 @@ private func waitReadable(_ fd: FileDescriptor) -> Bool {
         let peer = try PeerProcess()
         let info = try Notifier.shared.duplicateSocket(a, for: peer.pid)
         _ = try peer.importSocket(info)
-        #expect(try peer.call("import \(hexInfo(info))") == "error \(EALREADY)")
+        #expect(try peer.call("import \(hexBytes(info.bytes))") == "error \(EALREADY)")
     }
 
     @Test func rule18_importByAnotherProcessFails() throws {
@@ -74,7 +69,7 @@ private func waitReadable(_ fd: FileDescriptor) -> Bool {
         let first = try PeerProcess()
         let second = try PeerProcess()
         let info = try Notifier.shared.duplicateSocket(a, for: first.pid)
-        #expect(try second.call("import \(hexInfo(info))") == "error \(EACCES)")
+        #expect(try second.call("import \(hexBytes(info.bytes))") == "error \(EACCES)")
         #expect(throws: Errno.permissionDenied) { try Notifier.shared.socket(from: info) }
         // Refused attempts do not use the information up: the named process still imports it.
         _ = try first.importSocket(info)
