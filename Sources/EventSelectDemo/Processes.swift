@@ -34,19 +34,6 @@ enum Frame: UInt8 {
 }
 
 enum IO {
-    /// Writes everything, retrying on EINTR and short writes (blocking descriptor).
-    static func writeAll(_ fd: CInt, _ bytes: [UInt8]) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Errno(rawValue: errno)
-            }
-            done += n
-        }
-    }
-
     /// Reads exactly `count` bytes; nil at end of file before the first byte, throws on a partial read.
     static func readExactly(_ fd: CInt, count: Int) throws -> [UInt8]? {
         var bytes = [UInt8](repeating: 0, count: count)
@@ -68,7 +55,7 @@ enum IO {
 
     /// One report line on stdout, in one write(2) (atomic on a pipe: shorter than PIPE_BUF).
     static func report(_ line: String) {
-        try? writeAll(1, Array((line + "\n").utf8))
+        try? EventSelectTools.writeAll(1, Array((line + "\n").utf8))
     }
 
     /// The path of this executable, to re-launch it as a worker.

@@ -73,15 +73,7 @@ package final class ChildProcess: @unchecked Sendable {
 
     /// Writes all of `bytes` to the child's stdin.
     package func write(_ bytes: [UInt8]) throws(Errno) {
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(input, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Errno(rawValue: errno)
-            }
-            done += n
-        }
+        try writeAll(input, bytes)
     }
 
     private var inputClosed = false
@@ -153,5 +145,18 @@ package final class ChildProcess: @unchecked Sendable {
         var status: CInt = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         reaped = true
+    }
+}
+
+/// Writes all of `bytes` to a blocking descriptor, retrying on EINTR and short writes.
+package func writeAll(_ fd: CInt, _ bytes: [UInt8]) throws(Errno) {
+    var done = 0
+    while done < bytes.count {
+        let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw Errno(rawValue: errno)
+        }
+        done += n
     }
 }
