@@ -72,8 +72,7 @@ struct SharedMode: ParsableCommand {
             throw ValidationError(
                 "--workers must be 2...255 (the cancellation check needs two processes), got \(workers)")
         }
-        guard clients >= 1 else { throw ValidationError("--clients must be at least 1, got \(clients)") }
-        guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be positive, got \(seconds)") }
+        try validateLoad(clients: clients, seconds: seconds)
         guard reconnect >= 1 else { throw ValidationError("--reconnect must be at least 1, got \(reconnect)") }
     }
 
@@ -106,8 +105,7 @@ struct EchoMode: ParsableCommand {
     var backend: BackendChoice = .automatic
 
     func validate() throws {
-        guard clients >= 1 else { throw ValidationError("--clients must be at least 1, got \(clients)") }
-        guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be positive, got \(seconds)") }
+        try validateLoad(clients: clients, seconds: seconds)
     }
 
     func run() throws {
@@ -130,4 +128,10 @@ struct WorkerMode: ParsableCommand {
     func run() throws {
         Worker.main(index: index, eventMode: mode == .event)
     }
+}
+
+/// The client load both modes take: at least one client, a positive finite duration.
+private func validateLoad(clients: Int, seconds: Double) throws {
+    guard clients >= 1 else { throw ValidationError("--clients must be at least 1, got \(clients)") }
+    guard seconds > 0, seconds.isFinite else { throw ValidationError("--seconds must be positive, got \(seconds)") }
 }
